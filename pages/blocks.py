@@ -1,0 +1,310 @@
+"""StreamField blocks for the site's sections.
+
+Every block carries an icon, a template, a description and a preview value, so editors see a
+live preview in the block picker. Sections are grouped in the picker by what they are for.
+"""
+
+from wagtail import blocks
+from wagtail.images.blocks import ImageBlock
+
+SECTIONS = "Sections"
+CONTENT = "Content"
+
+PREVIEW_RICH_TEXT = (
+    "<p>Filipino children are vulnerable to this fast-growing trafficking crime, with infants "
+    "as young as two months old at risk.</p>"
+)
+
+
+class HeadingBlock(blocks.CharBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", ["bold", "italic", "link", "ol", "ul"])
+        kwargs.setdefault("icon", "pilcrow")
+        kwargs.setdefault("template", "blocks/paragraph.html")
+        kwargs.setdefault("description", "A paragraph of text with bold, italic, links and lists.")
+        kwargs.setdefault("preview_value", PREVIEW_RICH_TEXT)
+        super().__init__(**kwargs)
+
+
+class TextSectionBlock(blocks.StructBlock):
+    heading = HeadingBlock(required=False, help_text="Optional. Shown as the section's title.")
+    text = ParagraphBlock(features=["bold", "italic", "link", "ol", "ul", "h3"])
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/text_section.html"
+        label = "Text section"
+        group = CONTENT
+        description = "A titled section of free text, such as the mission statement."
+        preview_value = {
+            "heading": "Our mission",
+            "text": "<p>IJM works with the Philippine government, international law enforcement, "
+            "and relevant stakeholders to combat the trafficking of Filipino children.</p>",
+        }
+
+
+class ProblemBlock(blocks.StructBlock):
+    kicker = blocks.CharBlock(
+        max_length=60,
+        required=False,
+        help_text="A short label above the title, e.g. 'The problem'.",
+    )
+    heading = HeadingBlock(help_text="The section's title, e.g. the name of the crime.")
+    text = ParagraphBlock(help_text="Explain the problem in plain words, a few short paragraphs.")
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/problem.html"
+        label = "The problem"
+        group = SECTIONS
+        description = "Explains the crime: what it is and who it harms."
+        preview_value = {
+            "kicker": "The problem",
+            "heading": "Online sexual exploitation of children (OSEC)",
+            "text": PREVIEW_RICH_TEXT,
+        }
+
+
+PILLAR_PREVIEW = {
+    "title": "Law enforcement",
+    "text": "IJM provides support to law enforcement agencies in the investigation of "
+    "suspects and in rescue operations.",
+}
+FACT_PREVIEW = {
+    "figure": "750,000",
+    "label": "child sex predators online at any given time",
+    "source": "United Nations and United States FBI",
+    "year": 2011,
+}
+MILESTONE_PREVIEW = {
+    "year": 2011,
+    "text": "<p>IJM responds to the <b>first reported cases of online sexual "
+    "exploitation of children.</b></p>",
+}
+
+
+class PillarBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=60, help_text="e.g. 'Law enforcement'.")
+    text = blocks.TextBlock(help_text="One or two sentences on what IJM does here.")
+
+    class Meta:
+        icon = "tick-inverse"
+        template = "blocks/pillar.html"
+        label = "Pillar"
+        description = "One part of the response."
+        preview_value = PILLAR_PREVIEW
+
+
+class PillarsBlock(blocks.StructBlock):
+    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The response'.")
+    heading = HeadingBlock()
+    pillars = blocks.ListBlock(PillarBlock(), min_num=1, max_num=6)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/pillars.html"
+        label = "The response (pillars)"
+        group = SECTIONS
+        description = "The pillars of the response: law enforcement, prosecution, aftercare."
+        preview_value = {
+            "kicker": "The response",
+            "heading": "IJM works with the Philippine government against this crime",
+            "pillars": [
+                PILLAR_PREVIEW,
+                {
+                    "title": "Prosecution",
+                    "text": "IJM supports child-protective prosecution in its casework.",
+                },
+                {
+                    "title": "Aftercare",
+                    "text": "Partnering with social services, IJM supports the care of each "
+                    "survivor.",
+                },
+            ],
+        }
+
+
+class FactBlock(blocks.StructBlock):
+    figure = blocks.CharBlock(max_length=40, help_text="The number itself, e.g. '750,000'.")
+    label = blocks.TextBlock(help_text="What the number counts, in a short sentence.")
+    source = blocks.CharBlock(
+        max_length=200, help_text="Who published the figure, e.g. 'UK National Crime Agency'."
+    )
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100, help_text="The year of the figure.")
+
+    class Meta:
+        icon = "info-circle"
+        template = "blocks/fact.html"
+        label = "Fact"
+        description = "A figure with its label, its source and its year."
+        preview_value = FACT_PREVIEW
+
+
+class FactsBlock(blocks.StructBlock):
+    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The facts'.")
+    heading = HeadingBlock()
+    text = ParagraphBlock(required=False, help_text="Optional statements before the figures.")
+    facts = blocks.ListBlock(FactBlock(), min_num=1, max_num=8)
+
+    class Meta:
+        icon = "table"
+        template = "blocks/facts.html"
+        label = "The facts"
+        group = SECTIONS
+        description = "Key figures, each with its source and year."
+        preview_value = {
+            "kicker": "The facts",
+            "heading": "A global hotspot",
+            "text": "<p>The Philippines is a global hotspot for OSEC.</p>",
+            "facts": [FACT_PREVIEW],
+        }
+
+
+class FeaturedStoryBlock(blocks.StructBlock):
+    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'A survivor's story'.")
+    story = blocks.PageChooserBlock(page_type="pages.StoryPage", help_text="The story to feature.")
+    link_text = blocks.CharBlock(max_length=60, default="Read the story")
+
+    class Meta:
+        icon = "user"
+        template = "blocks/featured_story.html"
+        label = "Featured story"
+        group = SECTIONS
+        description = "Shows one survivor's story with a link to read it in full."
+
+    def get_preview_value(self):
+        from pages.models import StoryPage
+
+        story = StoryPage.objects.live().public().first()
+        return {"kicker": "A survivor's story", "story": story, "link_text": "Read the story"}
+
+
+class MilestoneBlock(blocks.StructBlock):
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100)
+    text = ParagraphBlock(features=["bold", "italic", "link"])
+
+    class Meta:
+        icon = "date"
+        template = "blocks/milestone.html"
+        label = "Milestone"
+        description = "One year on the timeline."
+        preview_value = MILESTONE_PREVIEW
+
+
+class MilestonesBlock(blocks.StructBlock):
+    kicker = blocks.CharBlock(max_length=60, required=False)
+    heading = HeadingBlock()
+    milestones = blocks.ListBlock(MilestoneBlock(), min_num=1)
+
+    class Meta:
+        icon = "history"
+        template = "blocks/milestones.html"
+        label = "Milestones timeline"
+        group = SECTIONS
+        description = "A timeline of years and what happened in each."
+        preview_value = {
+            "heading": "Milestones",
+            "milestones": [
+                MILESTONE_PREVIEW,
+                {
+                    "year": 2016,
+                    "text": "<p>IJM <b>fully focused its resources on battling OSEC</b>.</p>",
+                },
+            ],
+        }
+
+
+class DonateCallToActionBlock(blocks.StructBlock):
+    heading = HeadingBlock()
+    text = blocks.TextBlock(required=False)
+    page = blocks.PageChooserBlock(
+        required=False, help_text="The donate page. Leave empty to use the site's donate page."
+    )
+    button_text = blocks.CharBlock(max_length=40, default="Donate")
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/donate_cta.html"
+        label = "Donate call to action"
+        group = SECTIONS
+        description = "Invites visitors to give, with a large Donate button."
+        preview_value = {
+            "heading": "Help bring children to safety",
+            "text": "Your gift supports rescue, prosecution and aftercare.",
+            "button_text": "Donate",
+        }
+
+
+class ContactBlock(blocks.StructBlock):
+    heading = HeadingBlock(default="Contact us")
+    text = blocks.TextBlock(required=False)
+
+    class Meta:
+        icon = "mail"
+        template = "blocks/contact.html"
+        label = "Contact details"
+        group = SECTIONS
+        description = (
+            "The organisation's address, phone, fax, web address and email, taken from the "
+            "site settings, so they are edited in one place."
+        )
+        preview_value = {"heading": "Contact us", "text": "We would love to hear from you."}
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+        label = "Quote"
+        group = CONTENT
+        description = "A quotation set apart from the text."
+        preview_value = {
+            "quote": "Today, he feels the happiest while playing and the safest at home.",
+            "attribution": "",
+        }
+
+
+class ContentImageBlock(ImageBlock):
+    """Wagtail's image block: alt text is required unless the image is marked decorative."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("icon", "image")
+        kwargs.setdefault("template", "blocks/image.html")
+        kwargs.setdefault("group", CONTENT)
+        kwargs.setdefault("description", "A photo with alt text (or marked decorative).")
+        super().__init__(**kwargs)
+
+    def get_preview_value(self):
+        from wagtail.images import get_image_model
+
+        image = get_image_model().objects.order_by("-created_at").first()
+        if image is None:
+            return None
+        return self.to_python(image.pk)
+
+
+class HomeSectionsBlock(blocks.StreamBlock):
+    problem = ProblemBlock()
+    pillars = PillarsBlock()
+    facts = FactsBlock()
+    featured_story = FeaturedStoryBlock()
+    milestones = MilestonesBlock()
+    donate = DonateCallToActionBlock()
+    contact = ContactBlock()
+    text_section = TextSectionBlock()
+
+
+class BodyBlock(blocks.StreamBlock):
+    paragraph = ParagraphBlock(group=CONTENT, features=["bold", "italic", "link", "ol", "ul", "h3"])
+    image = ContentImageBlock()
+    quote = QuoteBlock()
+    text_section = TextSectionBlock()

@@ -1,0 +1,158 @@
+"""Builds the site's first content from the fact sheet.
+
+The loader only ever creates what is missing: a page or setting that exists is left exactly as
+it is, so a second run changes nothing and an editor's work is never overwritten.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
+from pages.seed import fact_sheet
+from pages.settings import OrganisationSettings
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+
+
+def site_has_content() -> bool:
+    return HomePage.objects.exists()
+
+
+def _publish(page: Page) -> Page:
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def _remove_wagtail_welcome_page(root: Page) -> None:
+    """Wagtail's first migration adds a plain 'Welcome' page; it has no place in our tree."""
+    for page in root.get_children().filter(content_type__model="page", slug="home"):
+        if page.get_children_count() == 0:
+            page.delete()
+
+
+def _home_body(story: StoryPage | None) -> list[tuple[str, dict]]:
+    body = [
+        ("problem", fact_sheet.PROBLEM),
+        ("pillars", fact_sheet.PILLARS),
+        ("facts", fact_sheet.FACTS),
+    ]
+    if story is not None:
+        body.append(
+            (
+                "featured_story",
+                {"kicker": "A survivor's story", "story": story, "link_text": "Read Aaron's story"},
+            )
+        )
+    body += [
+        ("milestones", fact_sheet.MILESTONES),
+        ("text_section", fact_sheet.MISSION),
+        ("donate", fact_sheet.DONATE_CTA),
+        ("contact", fact_sheet.CONTACT),
+    ]
+    return body
+
+
+def _child(parent: Page, model, slug: str):
+    return model.objects.child_of(parent).filter(slug=slug).first()
+
+
+@transaction.atomic
+def load_seed_content() -> SeedReport:
+    report = SeedReport()
+    root = Page.get_first_root_node()
+
+    home = HomePage.objects.first()
+    home_created = home is None
+    if home_created:
+        _remove_wagtail_welcome_page(root)
+        data = fact_sheet.HOME
+        home = root.add_child(
+            instance=HomePage(
+                title=data["title"],
+                slug=data["slug"],
+                seo_title=data["seo_title"],
+                search_description=data["search_description"],
+                hero_kicker=data["hero_kicker"],
+                hero_heading=data["hero_heading"],
+                hero_text=data["hero_text"],
+            )
+        )
+        report.add(f"home page '{home.title}'")
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        site = Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=fact_sheet.ORGANISATION["name"],
+        )
+        report.add("default site")
+    elif home_created:
+        site.root_page = home
+        site.site_name = site.site_name or fact_sheet.ORGANISATION["name"]
+        site.save()
+
+    index = StoryIndexPage.objects.child_of(home).first()
+    if index is None:
+        data = fact_sheet.STORY_INDEX
+        index = home.add_child(
+            instance=StoryIndexPage(
+                title=data["title"], slug=data["slug"], intro=data["intro"], show_in_menus=True
+            )
+        )
+        _publish(index)
+        report.add(f"story index '{index.title}'")
+
+    story = _child(index, StoryPage, fact_sheet.AARON["slug"])
+    if story is None:
+        data = fact_sheet.AARON
+        story = index.add_child(
+            instance=StoryPage(
+                title=data["title"],
+                slug=data["slug"],
+                summary=data["summary"],
+                pseudonym_note=data["pseudonym_note"],
+                body=[("paragraph", f"<p>{text}</p>") for text in data["paragraphs"]],
+            )
+        )
+        _publish(story)
+        report.add(f"story '{story.title}'")
+
+    about = _child(home, StandardPage, fact_sheet.ABOUT["slug"])
+    if about is None:
+        data = fact_sheet.ABOUT
+        about = home.add_child(
+            instance=StandardPage(
+                title=data["title"],
+                slug=data["slug"],
+                intro=data["intro"],
+                body=[("paragraph", data["body"])],
+                show_in_menus=True,
+            )
+        )
+        _publish(about)
+        report.add(f"page '{about.title}'")
+
+    if home_created:
+        home.body = _home_body(story)
+        _publish(home)
+
+    organisation = OrganisationSettings.for_site(site)
+    if not (organisation.address or organisation.phone or organisation.web_address):
+        for name, value in fact_sheet.ORGANISATION.items():
+            setattr(organisation, name, value)
+        organisation.save()
+        report.add("organisation details")
+
+    return report

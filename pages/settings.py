@@ -1,0 +1,74 @@
+"""Organisation details that staff edit once and the footer and contact section reuse."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseSiteSetting):
+    name = models.CharField(max_length=120, default="IJM Philippines")
+    tagline = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="One line shown in the footer under the name.",
+    )
+    address = models.TextField(blank=True, help_text="One line of the address per line.")
+    phone = models.CharField(max_length=40, blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    web_address = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    facebook_url = models.URLField("Facebook", blank=True)
+    x_url = models.URLField("X (Twitter)", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    youtube_url = models.URLField("YouTube", blank=True)
+    linkedin_url = models.URLField("LinkedIn", blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading="Organisation"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("phone"),
+                FieldPanel("fax"),
+                FieldPanel("web_address"),
+                FieldPanel("email"),
+            ],
+            heading="Contact details",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("facebook_url"),
+                FieldPanel("x_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("linkedin_url"),
+            ],
+            heading="Social links",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "organisation details"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        return [
+            (label, url)
+            for label, url in [
+                ("Facebook", self.facebook_url),
+                ("X", self.x_url),
+                ("Instagram", self.instagram_url),
+                ("YouTube", self.youtube_url),
+                ("LinkedIn", self.linkedin_url),
+            ]
+            if url
+        ]
+
+    @property
+    def phone_href(self) -> str:
+        return "tel:+" + "".join(ch for ch in self.phone if ch.isdigit()) if self.phone else ""
