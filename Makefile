@@ -23,7 +23,7 @@ seed: migrate
 	$(DEV_ENV) $(PY) manage.py seed_content --if-empty
 
 run: seed
-	$(DEV_ENV) $(PY) manage.py ensure_local_admin
+	$(DEV_ENV) $(PY) manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/admin/
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
-    def handle(self, *args, username="admin", **options):
+    def handle(self, *args, username="admin", url="http://127.0.0.1:8000/admin/", **options):
         if not settings.DEBUG:
             raise CommandError("Refusing to create a local admin with DEBUG off.")
         User = get_user_model()
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         User.objects.create_superuser(username=username, email="", password=password)
         line = "=" * 64
         self.stdout.write(
-            f"{line}\nLocal admin created for http://127.0.0.1:8000/admin/\n"
+            f"{line}\nLocal admin created for {url}\n"
             f"  username: {username}\n  password: {password}\n"
             f"This password is shown once. Change it from the admin's account page.\n{line}"
         )
