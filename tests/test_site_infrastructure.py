@@ -82,9 +82,8 @@ def test_local_admin_is_refused_with_debug_off(settings):
 
 
 def _settings_in_subprocess(env: dict, expr: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update(env, DJANGO_SETTINGS_MODULE="ijm_site.settings")
     code = f"import django; django.setup(); from django.conf import settings; print({expr})"
     return subprocess.run(
