@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "pages.safeguarding.SafeguardingMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

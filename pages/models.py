@@ -1,5 +1,6 @@
 """The pages visitors read: home, stories and standard pages."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -9,6 +10,13 @@ from wagtail.search import index
 
 from pages.blocks import BodyBlock, HomeSectionsBlock
 from pages.images import SiteImage, SiteRendition  # noqa: F401  (models of this app)
+from pages.safeguarding import (
+    CONFIRMATION_HELP,
+    StoryConfirmation,  # noqa: F401  (a model of this app)
+    StoryPageForm,
+    confirm_revision,
+    ensure_publishable,
+)
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
 
 
@@ -108,10 +116,17 @@ class StoryIndexPage(Page):
 
 
 class StoryPage(Page):
+    """A survivor's story. It only goes live once an editor has confirmed, for the very version
+    being published, that consent is on file and that nothing in it identifies the survivor
+    (see pages/safeguarding.py)."""
+
     pseudonym_note = models.CharField(
         max_length=120,
         default="*A pseudonym",
-        help_text="Shown with every story: the name used is never the survivor's real name.",
+        help_text=(
+            "Shown under the title of every story, e.g. '*A pseudonym'. The name used is never "
+            "the survivor's real name. It can't be left empty."
+        ),
     )
     summary = models.TextField(
         help_text="One or two sentences used on the home page and in story listings."
@@ -122,9 +137,14 @@ class StoryPage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Optional. Never a photo in which the survivor or a place can be recognised.",
+        help_text=(
+            "Optional. Never a photo in which the survivor, their family, home, school or street "
+            "can be recognised. Give the image a description (alt text) in the image library."
+        ),
     )
     body = StreamField(BodyBlock(), help_text="The story, in paragraphs.")
+
+    base_form_class = StoryPageForm
 
     content_panels = [
         *Page.content_panels,
@@ -132,6 +152,14 @@ class StoryPage(Page):
         FieldPanel("pseudonym_note"),
         FieldPanel("image"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("confirm_consent_on_file"),
+                FieldPanel("confirm_no_identifying_detail"),
+            ],
+            heading="Safeguarding",
+            help_text=CONFIRMATION_HELP,
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
 
@@ -140,3 +168,53 @@ class StoryPage(Page):
 
     class Meta:
         verbose_name = "story page"
+
+    def clean(self):
+        super().clean()
+        self.pseudonym_note = (self.pseudonym_note or "").strip()
+        if not self.pseudonym_note:
+            raise ValidationError(
+                {"pseudonym_note": "Every story says its name is a pseudonym, e.g. '*A pseudonym'."}
+            )
+
+    def save_revision(self, *args, **kwargs):
+        """Keep a confirmation only with the exact content it was given for."""
+        revision = super().save_revision(*args, **kwargs)
+        pending = self.__dict__.pop("pending_story_confirmation", None)
+        if kwargs.get("overwrite_revision") is not None or pending is not None:
+            StoryConfirmation.objects.filter(revision=revision).delete()
+        if pending is not None:
+            confirm_revision(
+                revision,
+                pending.pop("user"),
+                consent_on_file=pending["consent_on_file"],
+                no_identifying_detail=pending["no_identifying_detail"],
+            )
+        return revision
+
+    def publish(self, revision, *args, **kwargs):
+        ensure_publishable(self, revision)
+        return super().publish(revision, *args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.live:
+            # A new story (a copy too) starts as a draft: it goes live only through publishing.
+            self.live = False
+            self.live_revision = None
+            self.has_unpublished_changes = True
+        if self._goes_live_with_new_revision(kwargs.get("update_fields")):
+            ensure_publishable(self, self.live_revision)
+        return super().save(*args, **kwargs)
+
+    def _goes_live_with_new_revision(self, update_fields) -> bool:
+        """True when this save would make a (new) version of the story visible to the public."""
+        if not self.live:
+            return False
+        if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
+            return False
+        if self._state.adding or self.pk is None:
+            return True
+        before = type(self).objects.filter(pk=self.pk).values("live", "live_revision_id").first()
+        return before is None or not (
+            before["live"] and before["live_revision_id"] == self.live_revision_id
+        )

@@ -31,3 +31,15 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?i)</?(b|strong|i|em|a|span|abbr|small)\b[^>]*>", "", html)
     text = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+
+
+def publish_confirmed_story(story, user=None):
+    """Publish a story the way an editor may: with both safeguarding confirmations recorded for
+    the revision being published."""
+    from pages.safeguarding import confirm_revision
+
+    revision = story.save_revision(user=user)
+    confirm_revision(revision, user)
+    revision.publish(user=user)
+    story.refresh_from_db()
+    return story

@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from pages import blocks
 from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
-from tests.conftest import visible_text
+from tests.conftest import publish_confirmed_story, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +101,9 @@ def test_the_navigation_lists_pages_marked_show_in_menus(client, seeded_site):
 def test_story_index_lists_live_stories_and_paginates(client, seeded_site):
     index = StoryIndexPage.objects.get()
     for n in range(13):
-        index.add_child(
-            instance=StoryPage(title=f"Story {n}", summary=f"Summary {n}", body=[])
-        ).save_revision().publish()
+        publish_confirmed_story(
+            index.add_child(instance=StoryPage(title=f"Story {n}", summary=f"Summary {n}", body=[]))
+        )
     draft = index.add_child(
         instance=StoryPage(title="Draft story", summary="x", body=[], live=False)
     )

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pages.models import StoryIndexPage, StoryPage
+from tests.conftest import publish_confirmed_story
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,11 @@ def test_the_home_page_query_count_does_not_grow_with_stories_and_milestones(cli
 
     index = StoryIndexPage.objects.get()
     for n in range(10):
-        index.add_child(
-            instance=StoryPage(title=f"Story {n}", summary="s", body=[], show_in_menus=True)
-        ).save_revision().publish()
+        publish_confirmed_story(
+            index.add_child(
+                instance=StoryPage(title=f"Story {n}", summary="s", body=[], show_in_menus=True)
+            )
+        )
     body = seeded_site.body.raw_data
     for section in body:
         if section["type"] == "milestones":

@@ -8,7 +8,7 @@ from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
 from pages.seed import fact_sheet
 from pages.seed.loader import load_seed_content
 from pages.settings import OrganisationSettings
-from tests.conftest import visible_text
+from tests.conftest import publish_confirmed_story, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_seeding_twice_changes_nothing(seeded_site):
 def test_seeding_never_overwrites_an_editors_changes(seeded_site):
     story = StoryPage.objects.get()
     story.title = "A story the editor rewrote"
-    story.save_revision().publish()
+    publish_confirmed_story(story)
     organisation = OrganisationSettings.for_site(Site.objects.get())
     organisation.phone = "+63 2 0000 0000"
     organisation.save()

@@ -1,0 +1,61 @@
+"""Admin hooks: story safeguards as clear messages in the places editors publish from."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from wagtail import hooks
+from wagtail.models import Page
+
+from pages.safeguarding import WHAT_IS_MISSING, missing_confirmations
+
+
+def _story_class():
+    from pages.models import StoryPage
+
+    return StoryPage
+
+
+@hooks.register("before_publish_page")
+def refuse_unconfirmed_story(request, page):
+    """The editor's publish (or schedule) button: the revision just saved must be confirmed.
+
+    The form already asks for both ticks; this is the last check before Wagtail's publish action,
+    which the edit view runs directly and which would otherwise schedule an unconfirmed version.
+    """
+    page = page.specific
+    if not isinstance(page, _story_class()):
+        return None
+    missing = missing_confirmations(page.get_latest_revision())
+    if not missing:
+        return None
+    what = " and ".join(WHAT_IS_MISSING[field] for field in missing)
+    messages.error(
+        request,
+        f"“{page.title}” was saved as a draft but not published: confirm {what} under "
+        "“Safeguarding”, then publish again.",
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_unconfirmed_stories(request, action_type, objects, action):
+    """Bulk publish publishes each page's latest revision: refuse the batch if a story's isn't
+    confirmed, and say which stories need attention."""
+    if action_type != "publish" or not objects or not isinstance(objects[0], Page):
+        return None
+    pages = list(objects)
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += list(page.get_descendants().not_live())
+    story_ids = [page.pk for page in pages]
+    stories = _story_class().objects.filter(pk__in=story_ids).select_related("latest_revision")
+    unconfirmed = [story for story in stories if missing_confirmations(story.latest_revision)]
+    if not unconfirmed:
+        return None
+    titles = ", ".join(f"“{story.title}”" for story in unconfirmed)
+    messages.error(
+        request,
+        f"Nothing was published. No editor has confirmed consent and the absence of identifying "
+        f"detail for the latest version of {titles}. Open each story, tick both confirmations "
+        "under “Safeguarding” and publish it from its editor.",
+    )
+    return redirect(action.next_url)
