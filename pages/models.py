@@ -19,6 +19,18 @@ from pages.safeguarding import (
 )
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
 
+IMAGE_NEEDS_DESCRIPTION = (
+    "This image has no description, which screen readers read out instead of the picture. "
+    "Add one in Images (edit the image, fill in 'Description'), or choose another image."
+)
+
+
+def require_image_description(page, field_name: str) -> None:
+    """Hero and story images use the image's description as their alt text: it must exist."""
+    image = getattr(page, field_name)
+    if image is not None and not (image.description or "").strip():
+        raise ValidationError({field_name: IMAGE_NEEDS_DESCRIPTION})
+
 
 class HomePage(Page):
     hero_kicker = models.CharField(
@@ -64,6 +76,10 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    def clean(self):
+        super().clean()
+        require_image_description(self, "hero_image")
 
     class Meta:
         verbose_name = "home page"
@@ -176,6 +192,7 @@ class StoryPage(Page):
             raise ValidationError(
                 {"pseudonym_note": "Every story says its name is a pseudonym, e.g. '*A pseudonym'."}
             )
+        require_image_description(self, "image")
 
     def save_revision(self, *args, **kwargs):
         """Keep a confirmation only with the exact content it was given for."""
