@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class DonationsConfig(AppConfig):
     name = "donations"
     verbose_name = "Donations"
+
+    def ready(self):
+        from django.core.cache import cache
+        from wagtail.signals import page_published, page_unpublished
+
+        from donations.templatetags.donation_tags import DONATE_PAGE_CACHE_KEY
+
+        def forget_donate_url(sender, **kwargs):
+            cache.delete(DONATE_PAGE_CACHE_KEY)
+
+        for signal in (page_published, page_unpublished):
+            signal.connect(forget_donate_url, weak=False, dispatch_uid=f"donations-{id(signal)}")

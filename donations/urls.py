@@ -1,3 +1,9 @@
-"""Donation URLs outside the page tree (the Stripe webhook). Filled in by the donations work."""
+"""Donation URLs outside the page tree: the Stripe webhook."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from donations.views import stripe_webhook
+
+urlpatterns = [
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
+]

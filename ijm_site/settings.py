@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pages",
     "donations",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "django_ratelimit",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,6 +142,12 @@ else:
         }
     }
 
+if not REDIS_URL:
+    # django-ratelimit wants a cache shared by every process. Without REDIS_URL the site runs as
+    # one process (`make run`, tests), where the local-memory cache is that shared cache.
+    # Production with several gunicorn workers sets REDIS_URL, and then the check runs.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -205,6 +213,8 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
+STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 
 # Repeated failed admin logins lock the account/IP pair out for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -43,3 +43,49 @@ def publish_confirmed_story(story, user=None):
     revision.publish(user=user)
     story.refresh_from_db()
     return story
+
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """A fake Stripe API on 127.0.0.1 (tests/fake_stripe.py) that the real library talks to."""
+    from tests.fake_stripe import FakeStripeServer
+
+    server = FakeStripeServer().start()
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_SECRET_KEY = "sk_test_fake"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_fake"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_TIMEOUT = 2
+    settings.STRIPE_MAX_NETWORK_RETRIES = 1
+    yield server.fake
+    server.stop()
+
+
+@pytest.fixture
+def donate_page(seeded_site):
+    from donations.models import DonatePage
+
+    return DonatePage.objects.get()
+
+
+@pytest.fixture
+def post_event(client):
+    """Post an event to the webhook the way Stripe does: JSON body, signed with the secret."""
+    import json
+
+    from tests.fake_stripe import sign
+
+    def post(event: dict, *, secret: str = WEBHOOK_SECRET, signature: str | None = None):
+        payload = json.dumps(event)
+        header = sign(payload, secret) if signature is None else signature
+        return client.post(
+            "/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            headers={"Stripe-Signature": header} if header else {},
+        )
+
+    return post

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from donations.models import DEFAULT_PRESETS, DonatePage, DonationPreset
 from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
 from pages.safeguarding import confirm_revision
 from pages.seed import fact_sheet
@@ -149,6 +150,23 @@ def load_seed_content() -> SeedReport:
         )
         _publish(about)
         report.add(f"page '{about.title}'")
+
+    if not DonatePage.objects.exists():
+        donate = home.add_child(
+            instance=DonatePage(
+                title="Donate",
+                slug="donate",
+                seo_title="Give to protect children from online sexual exploitation",
+                show_in_menus=False,
+                presets=[
+                    DonationPreset(currency=currency, frequency=frequency, amount=amount)
+                    for (currency, frequency), amounts in DEFAULT_PRESETS.items()
+                    for amount in amounts
+                ],
+            )
+        )
+        _publish(donate)
+        report.add(f"donate page '{donate.title}'")
 
     if home_created:
         home.body = _home_body(story)

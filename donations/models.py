@@ -1,0 +1,405 @@
+"""Gifts and the page that takes them.
+
+A :class:`Donation` is one payment received or attempted; a :class:`RecurringGift` is a monthly
+gift whose every payment is its own Donation; a :class:`StripeEvent` remembers each webhook event
+so a repeated delivery changes nothing. The models own their state transitions: a status only
+ever moves forward, whatever order Stripe's events arrive in.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, minor_per_major
+
+logger = logging.getLogger("ijm.payments")
+
+
+class Frequency(models.TextChoices):
+    ONCE = "once", "One-time"
+    MONTHLY = "monthly", "Monthly"
+
+
+DEFAULT_PRESETS: dict[tuple[str, str], list[int]] = {
+    ("PHP", Frequency.ONCE): [500, 1_000, 2_500, 5_000],
+    ("PHP", Frequency.MONTHLY): [250, 500, 1_000],
+    ("USD", Frequency.ONCE): [25, 50, 100, 250],
+    ("USD", Frequency.MONTHLY): [10, 25, 50],
+}
+"""Preset amounts in whole pesos or dollars, used when the page has none of its own."""
+
+
+class DonatePage(RoutablePageMixin, Page):
+    """The one page where donors give. Staff edit its words, presets and limits."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        default=(
+            "<p>Your gift helps rescue children from online sexual exploitation, bring "
+            "offenders to justice and walk with survivors as they heal.</p>"
+        ),
+    )
+    php_minimum = models.PositiveIntegerField(
+        "smallest gift in pesos", default=100, validators=[MinValueValidator(50)]
+    )
+    php_maximum = models.PositiveIntegerField("largest gift in pesos", default=1_000_000)
+    usd_minimum = models.PositiveIntegerField(
+        "smallest gift in US dollars", default=5, validators=[MinValueValidator(1)]
+    )
+    usd_maximum = models.PositiveIntegerField("largest gift in US dollars", default=25_000)
+    fee_percentage = models.DecimalField(
+        "processing fee (%)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("3.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+        help_text="Added to the gift when a donor ticks 'cover the processing fee'.",
+    )
+    thank_you_text = RichTextField(
+        features=["bold", "italic", "link"],
+        default=(
+            "<p>Thank you for standing with children in the Philippines. A receipt is on its "
+            "way to your email.</p>"
+        ),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "presets",
+            heading="Preset amounts",
+            label="Preset amount",
+            help_text=(
+                "The amount buttons donors tap. A currency and frequency with no rows here "
+                "uses the defaults."
+            ),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("php_minimum"), FieldPanel("php_maximum")]),
+                FieldRowPanel([FieldPanel("usd_minimum"), FieldPanel("usd_maximum")]),
+                FieldPanel("fee_percentage"),
+            ],
+            heading="Limits and fee",
+        ),
+        FieldPanel("thank_you_text"),
+    ]
+
+    parent_page_types = ["pages.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "donate page"
+
+    def presets_for(self, currency: str, frequency: str) -> list[int]:
+        """Preset amounts in minor units, smallest first."""
+        rows = [
+            p.amount
+            for p in self.presets.all()
+            if p.currency == currency and p.frequency == frequency
+        ]
+        whole = sorted(rows) if rows else DEFAULT_PRESETS.get((currency, frequency), [])
+        return [amount * minor_per_major(currency) for amount in whole]
+
+    def limits_for(self, currency: str) -> tuple[int, int]:
+        """(minimum, maximum) gift in minor units."""
+        per_major = minor_per_major(currency)
+        if currency == "USD":
+            return self.usd_minimum * per_major, self.usd_maximum * per_major
+        return self.php_minimum * per_major, self.php_maximum * per_major
+
+    def preset_groups(self) -> list[dict]:
+        return [
+            {
+                "currency": currency,
+                "frequency": frequency,
+                "frequency_label": Frequency(frequency).label,
+                "amounts": [
+                    (amount, format_money(amount, currency))
+                    for amount in self.presets_for(currency, frequency)
+                ],
+            }
+            for currency in CURRENCIES
+            for frequency in Frequency.values
+        ]
+
+    @path("")
+    def donate(self, request):
+        from donations.views import donate_view
+
+        return donate_view(request, self)
+
+    @path("thank-you/")
+    def thank_you(self, request):
+        from donations.views import thank_you_view
+
+        return thank_you_view(request, self)
+
+
+class DonationPreset(Orderable):
+    page = ParentalKey(DonatePage, on_delete=models.CASCADE, related_name="presets")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="PHP")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ONCE)
+    amount = models.PositiveIntegerField(
+        help_text="Whole pesos or dollars, for example 1000.",
+        validators=[MinValueValidator(1)],
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("currency"), FieldPanel("frequency"), FieldPanel("amount")])
+    ]
+
+    def __str__(self):
+        return f"{format_money(self.amount * minor_per_major(self.currency), self.currency)}"
+
+
+class RecurringGift(models.Model):
+    """A monthly gift: one Stripe subscription. Each month's payment is its own Donation."""
+
+    class Status(models.TextChoices):
+        INCOMPLETE = "incomplete", "Incomplete"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        UNPAID = "unpaid", "Unpaid"
+        PAUSED = "paused", "Paused"
+        CANCELED = "canceled", "Cancelled"
+        INCOMPLETE_EXPIRED = "incomplete_expired", "Incomplete, expired"
+
+    ENDED = {Status.CANCELED, Status.INCOMPLETE_EXPIRED}
+
+    stripe_subscription_id = models.CharField(max_length=255, unique=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    amount = models.PositiveIntegerField(help_text="Monthly amount in minor units.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When Stripe made the status we hold."
+    )
+    donor_name = models.CharField(max_length=120)
+    donor_email = models.EmailField()
+    is_anonymous = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "monthly gift"
+
+    def __str__(self):
+        return f"{self.amount_display} monthly from {self.donor_name}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount, self.currency)
+
+    def apply_stripe_status(self, status: str, at=None) -> bool:
+        """Take the subscription's status from Stripe unless ours is newer or already ended."""
+        if self.status in self.ENDED or status not in self.Status.values:
+            return False
+        if at and self.status_changed_at and at < self.status_changed_at:
+            return False
+        changed = status != self.status
+        self.status = status
+        self.status_changed_at = at or timezone.now()
+        if status == self.Status.CANCELED:
+            self.canceled_at = self.status_changed_at
+        self.save(update_fields=["status", "status_changed_at", "canceled_at", "updated_at"])
+        return changed
+
+
+class Donation(models.Model):
+    """One payment, received or attempted. Amounts are integer minor units."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
+        REFUNDED = "refunded", "Refunded"
+        DISPUTED = "disputed", "Disputed"
+
+    class Dedication(models.TextChoices):
+        HONOUR = "honour", "In honour of"
+        MEMORY = "memory", "In memory of"
+
+    # Which statuses each status may be reached from. Everything else is a step back.
+    ALLOWED_FROM = {
+        Status.PAID: {Status.PENDING, Status.FAILED, Status.EXPIRED},
+        Status.FAILED: {Status.PENDING},
+        Status.EXPIRED: {Status.PENDING},
+        Status.DISPUTED: {Status.PENDING, Status.PAID},
+        Status.REFUNDED: {Status.PENDING, Status.PAID, Status.DISPUTED},
+    }
+
+    amount = models.PositiveIntegerField(help_text="Total charged, in minor units.")
+    fee_amount = models.PositiveIntegerField(
+        default=0, help_text="Part of the amount the donor added to cover the processing fee."
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    failure_reason = models.CharField(max_length=255, blank=True)
+    refunded_amount = models.PositiveIntegerField(default=0)
+    dispute_outcome = models.CharField(max_length=20, blank=True)
+
+    donor_name = models.CharField(max_length=120)
+    donor_email = models.EmailField(db_index=True)
+    is_anonymous = models.BooleanField(
+        default=False, help_text="The donor asked not to be named publicly."
+    )
+    dedication_type = models.CharField(max_length=10, choices=Dedication.choices, blank=True)
+    dedication_name = models.CharField(max_length=120, blank=True)
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recurring_gift = models.ForeignKey(
+        RecurringGift,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+    )
+
+    stripe_checkout_session_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True
+    )
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_invoice_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
+    checkout_url = models.URLField(max_length=2000, blank=True, editable=False)
+    form_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, help_text="Stops a second checkout."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.amount_display} {self.get_frequency_display().lower()} ({self.status})"
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount, self.currency)
+
+    @property
+    def receipt_number(self) -> str:
+        return f"IJM-{self.created_at:%Y}-{self.pk:06d}"
+
+    @property
+    def dedication(self) -> str:
+        if self.dedication_type and self.dedication_name:
+            return f"{self.get_dedication_type_display()} {self.dedication_name}"
+        return ""
+
+    def _fill_stripe_ids(self, **ids) -> list[str]:
+        """Record Stripe ids we did not know yet; an id once set is never replaced."""
+        changed = []
+        for field, value in ids.items():
+            if value and not getattr(self, field):
+                setattr(self, field, value)
+                changed.append(field)
+        return changed
+
+    def record_stripe_ids(self, **ids) -> None:
+        fields = self._fill_stripe_ids(**ids)
+        if fields:
+            self.save(update_fields=[*fields, "updated_at"])
+
+    def _move_to(self, status: str, extra_fields=(), **ids) -> bool:
+        fields = self._fill_stripe_ids(**ids) + list(extra_fields)
+        moved = self.status in self.ALLOWED_FROM[status]
+        if moved:
+            self.status = status
+            fields.append("status")
+        if fields:
+            self.save(update_fields=[*set(fields), "updated_at"])
+        return moved
+
+    def mark_paid(self, *, at=None, **ids) -> bool:
+        """Paid, unless a later state (refunded, disputed) already holds. True when it moved."""
+        if self.status in self.ALLOWED_FROM[self.Status.PAID]:
+            self.paid_at = at or timezone.now()
+            self.failure_reason = ""
+            return self._move_to(self.Status.PAID, ["paid_at", "failure_reason"], **ids)
+        return self._move_to(self.Status.PAID, **ids)
+
+    def mark_failed(self, reason: str, **ids) -> bool:
+        if self.status in self.ALLOWED_FROM[self.Status.FAILED]:
+            self.failure_reason = reason[:255]
+            return self._move_to(self.Status.FAILED, ["failure_reason"], **ids)
+        return self._move_to(self.Status.FAILED, **ids)
+
+    def mark_expired(self) -> bool:
+        return self._move_to(self.Status.EXPIRED)
+
+    def record_refund(self, amount_refunded: int, **ids) -> bool:
+        """A refund, full or partial. Only a full refund changes the status; amounts only grow."""
+        extra = []
+        if amount_refunded > self.refunded_amount:
+            self.refunded_amount = amount_refunded
+            extra.append("refunded_amount")
+        if amount_refunded >= self.amount:
+            return self._move_to(self.Status.REFUNDED, extra, **ids)
+        fields = self._fill_stripe_ids(**ids) + extra
+        if fields:
+            self.save(update_fields=[*fields, "updated_at"])
+        return False
+
+    def open_dispute(self, **ids) -> bool:
+        if self.dispute_outcome:
+            return False
+        return self._move_to(self.Status.DISPUTED, **ids)
+
+    def close_dispute(self, outcome: str, **ids) -> bool:
+        """Won: the money came back, so the gift counts as paid again. Lost: stays disputed.
+
+        The outcome is written once, so a late 'dispute created' can't reopen a closed dispute.
+        """
+        if self.dispute_outcome:
+            return False
+        self.dispute_outcome = outcome[:20]
+        fields = ["dispute_outcome", *self._fill_stripe_ids(**ids)]
+        if self.status in {self.Status.PENDING, self.Status.PAID}:
+            self.status = self.Status.DISPUTED
+            fields.append("status")
+        if outcome == "won" and self.status == self.Status.DISPUTED:
+            self.status = self.Status.PAID
+            fields.append("status")
+        self.save(update_fields=[*set(fields), "updated_at"])
+        return True
+
+
+class StripeEvent(models.Model):
+    """Each webhook event applied, kept once: a repeated delivery finds its id and stops."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    livemode = models.BooleanField(default=False)
+    created = models.DateTimeField(help_text="When Stripe created the event.")
+    processed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-processed_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

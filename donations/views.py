@@ -1,0 +1,168 @@
+"""Thin views: the donate form, the thank-you page and the Stripe webhook endpoint."""
+
+import logging
+import re
+import uuid
+from urllib.parse import urlencode
+
+import stripe
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from donations import stripe_client, webhooks
+from donations.checkout import CheckoutUnavailable, start_checkout
+from donations.forms import OTHER, DonationForm
+from donations.models import DonatePage, Donation, Frequency
+from donations.money import format_money
+
+logger = logging.getLogger("ijm.payments")
+
+CHECKOUT_RATE = "5/10m"
+CHOICE_FIELDS = ("currency", "frequency", "amount_choice", "custom_amount", "cover_fee")
+_SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _organisation_name(request) -> str:
+    from pages.settings import OrganisationSettings
+
+    return OrganisationSettings.for_request(request).name
+
+
+def _email_key(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+def _rate_limited(request) -> bool:
+    """5 checkouts in 10 minutes per IP address and per email, counted in the shared cache."""
+    by_ip = is_ratelimited(
+        request, group="donate-ip", key="ip", rate=CHECKOUT_RATE, method="POST", increment=True
+    )
+    by_email = is_ratelimited(
+        request, group="donate-email", key=_email_key, rate=CHECKOUT_RATE, method="POST",
+        increment=True,
+    )  # fmt: skip
+    return by_ip or by_email
+
+
+def _render(request, page: DonatePage, form: DonationForm, status=200, **extra):
+    context = page.get_context(request)
+    context.update(
+        form=form,
+        preset_groups=page.preset_groups(),
+        selected_currency=form.selected_currency(),
+        selected_frequency=form.selected_frequency(),
+        selected_amount=form.selected("amount_choice"),
+        other_choice=OTHER,
+        giving_available=stripe_client.is_configured(),
+        **extra,
+    )
+    return TemplateResponse(request, "donations/donate_page.html", context, status=status)
+
+
+def _cancel_url(request, page: DonatePage, data: dict) -> str:
+    """Back to the form with the donor's choices (never their name or email) kept."""
+    choices = {
+        "currency": data["currency"],
+        "frequency": data["frequency"],
+        "amount_choice": data.get("amount_choice") or OTHER,
+    }
+    if (data.get("amount_choice") or OTHER) == OTHER:
+        choices["custom_amount"] = data.get("custom_amount", "")
+    if data.get("cover_fee"):
+        choices["cover_fee"] = "on"
+    return request.build_absolute_uri(page.url + "?" + urlencode(choices))
+
+
+def donate_view(request, page: DonatePage):
+    if not stripe_client.is_configured():
+        logger.warning(
+            "online giving is off: %s not set", ", ".join(stripe_client.missing_settings())
+        )
+        return _render(request, page, DonationForm(page=page))
+
+    if request.method != "POST":
+        initial = {name: request.GET[name] for name in CHOICE_FIELDS if name in request.GET}
+        return _render(request, page, DonationForm(initial=initial, page=page))
+
+    if "refresh" in request.POST:
+        # No-JavaScript path: the donor changed currency or frequency and asked for its amounts.
+        data = request.POST.copy()
+        data.pop("amount_choice", None)
+        form = DonationForm(initial=data.dict(), page=page)
+        form.initial["form_token"] = request.POST.get("form_token") or uuid.uuid4()
+        return _render(request, page, form)
+
+    form = DonationForm(request.POST, page=page)
+    if not form.is_valid():
+        if form.has_error("website"):
+            logger.info("donate form honeypot filled; not starting a checkout")
+        return _render(request, page, form)
+
+    if _rate_limited(request):
+        logger.warning("checkout rate limited")
+        return TemplateResponse(
+            request, "donations/rate_limited.html", page.get_context(request), status=429
+        )
+
+    data = form.cleaned_data
+    try:
+        started = start_checkout(
+            page,
+            data,
+            success_url=request.build_absolute_uri(page.url + "thank-you/")
+            + "?session_id={CHECKOUT_SESSION_ID}",
+            cancel_url=_cancel_url(request, page, data),
+            organisation=_organisation_name(request),
+        )
+    except CheckoutUnavailable:
+        fresh = request.POST.copy()
+        fresh["form_token"] = str(uuid.uuid4())
+        return _render(request, page, DonationForm(fresh, page=page), checkout_error=True)
+    return HttpResponseSeeOther(started.url)
+
+
+def thank_you_view(request, page: DonatePage):
+    """Reads the Checkout Session to thank the donor. It never changes a gift's status."""
+    context = page.get_context(request)
+    session_id = request.GET.get("session_id", "")
+    if not _SESSION_ID.match(session_id) or not stripe_client.is_configured():
+        context["problem"] = True
+        return TemplateResponse(request, "donations/thank_you.html", context)
+    try:
+        session = stripe_client.retrieve_checkout_session(session_id).to_dict()
+    except stripe.StripeError as error:
+        logger.info(
+            "thank-you page could not read session=%s request_id=%s: %s",
+            session_id,
+            stripe_client.request_id(error),
+            type(error).__name__,
+        )
+        context["problem"] = True
+        return TemplateResponse(request, "donations/thank_you.html", context)
+
+    donation = Donation.objects.filter(stripe_checkout_session_id=session_id).first()
+    details = session.get("customer_details") or {}
+    name = donation.donor_name if donation else (details.get("name") or "")
+    frequency = Frequency.MONTHLY if session.get("mode") == "subscription" else Frequency.ONCE
+    currency = (session.get("currency") or "").upper()
+    context.update(
+        session_complete=session.get("status") == "complete",
+        donor_name=name,
+        amount_display=format_money(session.get("amount_total") or 0, currency),
+        frequency=Frequency(frequency),
+    )
+    return TemplateResponse(request, "donations/thank_you.html", context)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    status, message = webhooks.receive(request.body, request.headers.get("Stripe-Signature", ""))
+    return HttpResponse(message, status=status, content_type="text/plain")

@@ -1,0 +1,706 @@
+"""A small fake of the Stripe API, served over real HTTP on 127.0.0.1.
+
+The site's code talks to it through the real ``stripe`` library (``STRIPE_API_BASE`` points
+here), so tests check what Stripe would actually receive: paths, form-encoded params (nested
+``line_items[0][price_data][…]``, ``metadata[…]``, ``subscription_data[metadata][…]``), the
+``Idempotency-Key`` and ``Stripe-Version`` headers. Nothing reaches the internet.
+
+What it implements (only what the site uses):
+
+- ``POST /v1/checkout/sessions``: creates a session; honours ``Idempotency-Key`` like Stripe
+  (same key + same params → the same response again; same key + other params → 400).
+- ``GET /v1/checkout/sessions/{id}`` and ``GET /v1/checkout/sessions`` (``created[gte]``,
+  ``limit``, ``starting_after``), newest first, as Stripe lists them.
+- ``GET /v1/payment_intents/{id}`` and ``GET /v1/invoice_payments?invoice=…``.
+- ``GET|POST /checkout/{id}``: the "hosted checkout page". Visiting it pays: the session becomes
+  ``complete``/``paid`` (with a PaymentIntent, or a subscription and its first invoice), the
+  matching events are queued (and delivered, signed, when a webhook URL is set), and the browser
+  is sent on to the session's ``success_url``. ``/checkout/{id}/cancel`` goes to ``cancel_url``.
+
+Failures on demand: ``fake.fail_next(count, status=500)`` or ``fake.fail_next(count,
+delay=seconds)`` (slower than the client's timeout → a timeout).
+
+In pytest, use the ``fake_stripe`` fixture (tests/conftest.py); it starts the server on a free
+port and points ``settings.STRIPE_API_BASE`` and the keys at it. Then
+``fake.requests`` holds every request, ``fake.take_events()`` the events to post to the webhook.
+
+Standalone, for browser tests against ``make serve`` in another process::
+
+    python -m tests.fake_stripe --port 12111 \\
+        --webhook-url http://127.0.0.1:8000/stripe/webhook/ --webhook-secret whsec_test_local
+
+    STRIPE_API_BASE=http://127.0.0.1:12111 STRIPE_SECRET_KEY=sk_test_local \\
+    STRIPE_PUBLISHABLE_KEY=pk_test_local STRIPE_WEBHOOK_SECRET=whsec_test_local make serve
+
+A donor who submits the donate form is sent to ``http://127.0.0.1:12111/checkout/cs_test_…``;
+that page completes the payment, posts ``checkout.session.completed`` (and ``invoice.paid`` for a
+monthly gift) to the webhook URL, and redirects to the site's thank-you page. ``GET /_fake/state``
+shows what the fake holds; ``POST /_fake/renew/{subscription id}`` pays the next month and
+``POST /_fake/refund/{payment intent id}`` refunds in full, each delivering its event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import secrets
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+API_VERSION = "2026-10-28.endive"
+
+
+# Stripe's wire formats -----------------------------------------------------------------------
+
+
+def parse_stripe_params(body: str) -> dict:
+    """``a[b][0][c]=v`` form encoding (what stripe-python sends) back into nested dicts/lists."""
+    root: dict = {}
+    for key, value in parse_qsl(body, keep_blank_values=True):
+        parts = re.findall(r"[^\[\]]+", key)
+        node = root
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+
+    def listify(value):
+        if isinstance(value, dict):
+            value = {k: listify(v) for k, v in value.items()}
+            if value and all(k.isdigit() for k in value):
+                return [value[k] for k in sorted(value, key=int)]
+        return value
+
+    return listify(root)
+
+
+def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
+    """The ``Stripe-Signature`` header Stripe would send: ``t=…,v1=HMAC-SHA256(t.payload)``."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+_counter = itertools.count(1)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_test_{next(_counter):06d}{secrets.token_hex(6)}"
+
+
+def event(type_: str, obj: dict, *, request_id: str | None = None, created: int | None = None):
+    """A v1 event envelope as API version ``2026-10-28.endive`` sends it."""
+    return {
+        "id": new_id("evt"),
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": created or int(time.time()),
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": request_id, "idempotency_key": None},
+        "type": type_,
+    }
+
+
+def invoice_object(
+    *,
+    subscription: str,
+    customer: str,
+    amount: int,
+    currency: str,
+    billing_reason: str,
+    metadata: dict,
+    status: str = "paid",
+    invoice_id: str | None = None,
+    include_payments: str | None = None,
+) -> dict:
+    now = int(time.time())
+    paid = status == "paid"
+    invoice = {
+        "id": invoice_id or new_id("in"),
+        "object": "invoice",
+        "account_country": "PH",
+        "amount_due": amount,
+        "amount_paid": amount if paid else 0,
+        "amount_remaining": 0 if paid else amount,
+        "attempt_count": 1,
+        "attempted": True,
+        "billing_reason": billing_reason,
+        "collection_method": "charge_automatically",
+        "created": now,
+        "currency": currency.lower(),
+        "customer": customer,
+        "customer_email": None,
+        "livemode": False,
+        "metadata": {},
+        "parent": {
+            "type": "subscription_details",
+            "quote_details": None,
+            "subscription_details": {"metadata": dict(metadata), "subscription": subscription},
+        },
+        "period_end": now,
+        "period_start": now,
+        "status": status,
+        "status_transitions": {
+            "finalized_at": now,
+            "marked_uncollectible_at": None,
+            "paid_at": now if paid else None,
+            "voided_at": None,
+        },
+        "subtotal": amount,
+        "total": amount,
+    }
+    if include_payments:
+        invoice["payments"] = {
+            "object": "list",
+            "data": [invoice_payment_object(invoice, include_payments)],
+            "has_more": False,
+            "url": "/v1/invoice_payments",
+        }
+    return invoice
+
+
+def invoice_payment_object(invoice: dict, payment_intent: str) -> dict:
+    return {
+        "id": new_id("inpay"),
+        "object": "invoice_payment",
+        "amount_paid": invoice["amount_paid"],
+        "amount_requested": invoice["amount_due"],
+        "created": invoice["created"],
+        "currency": invoice["currency"],
+        "invoice": invoice["id"],
+        "is_default": True,
+        "livemode": False,
+        "payment": {"type": "payment_intent", "payment_intent": payment_intent},
+        "status": "paid",
+        "status_transitions": {"canceled_at": None, "paid_at": invoice["created"]},
+    }
+
+
+def payment_intent_object(amount: int, currency: str, customer: str | None, metadata: dict):
+    return {
+        "id": new_id("pi"),
+        "object": "payment_intent",
+        "amount": amount,
+        "amount_received": amount,
+        "currency": currency.lower(),
+        "customer": customer,
+        "latest_charge": new_id("ch"),
+        "livemode": False,
+        "metadata": dict(metadata),
+        "status": "succeeded",
+    }
+
+
+def charge_object(
+    payment_intent: dict, *, amount_refunded: int = 0, customer: str | None = None
+) -> dict:
+    amount = payment_intent["amount"]
+    return {
+        "id": payment_intent.get("latest_charge") or new_id("ch"),
+        "object": "charge",
+        "amount": amount,
+        "amount_captured": amount,
+        "amount_refunded": amount_refunded,
+        "captured": True,
+        "created": int(time.time()),
+        "currency": payment_intent["currency"],
+        "customer": customer or payment_intent.get("customer"),
+        "livemode": False,
+        "metadata": {},
+        "paid": True,
+        "payment_intent": payment_intent["id"],
+        "refunded": amount_refunded >= amount,
+        "status": "succeeded",
+    }
+
+
+def dispute_object(payment_intent: dict, status: str = "needs_response") -> dict:
+    return {
+        "id": new_id("dp"),
+        "object": "dispute",
+        "amount": payment_intent["amount"],
+        "charge": payment_intent.get("latest_charge") or new_id("ch"),
+        "created": int(time.time()),
+        "currency": payment_intent["currency"],
+        "is_charge_refundable": False,
+        "livemode": False,
+        "metadata": {},
+        "payment_intent": payment_intent["id"],
+        "reason": "fraudulent",
+        "status": status,
+    }
+
+
+def subscription_object(subscription_id: str, customer: str, status: str, metadata: dict):
+    now = int(time.time())
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "cancel_at": None,
+        "cancel_at_period_end": False,
+        "canceled_at": now if status == "canceled" else None,
+        "collection_method": "charge_automatically",
+        "created": now,
+        "currency": "php",
+        "customer": customer,
+        "ended_at": now if status == "canceled" else None,
+        "items": {"object": "list", "data": [], "has_more": False},
+        "livemode": False,
+        "metadata": dict(metadata),
+        "status": status,
+    }
+
+
+# The server ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    params: dict
+    idempotency_key: str | None
+    stripe_version: str | None
+    authorization: str | None
+
+
+@dataclass
+class _Failure:
+    status: int = 500
+    delay: float = 0.0
+
+
+@dataclass
+class FakeStripe:
+    """State and behaviour of the fake; :class:`FakeStripeServer` serves it over HTTP."""
+
+    base_url: str = ""
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    requests: list[Recorded] = field(default_factory=list)
+    sessions: dict[str, dict] = field(default_factory=dict)
+    payment_intents: dict[str, dict] = field(default_factory=dict)
+    invoice_payments: dict[str, list] = field(default_factory=dict)
+    subscriptions: dict[str, dict] = field(default_factory=dict)
+    outbox: list[dict] = field(default_factory=list)
+    delivered: list[tuple[str, int]] = field(default_factory=list)
+    _idempotent: dict[str, tuple[dict, int, dict]] = field(default_factory=dict)
+    _idempotent_path: dict[str, str] = field(default_factory=dict)
+    _failures: list[_Failure] = field(default_factory=list)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    # Test controls -----------------------------------------------------------------------------
+
+    def fail_next(self, count: int = 1, *, status: int = 500, delay: float = 0.0) -> None:
+        with self._lock:
+            self._failures.extend(_Failure(status, delay) for _ in range(count))
+
+    def take_events(self) -> list[dict]:
+        with self._lock:
+            events, self.outbox = self.outbox, []
+            return events
+
+    def calls(self, method: str, path_prefix: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and r.path.startswith(path_prefix)]
+
+    def _emit(self, evt: dict) -> dict:
+        with self._lock:
+            self.outbox.append(evt)
+        if self.webhook_url and self.webhook_secret:
+            self.deliver(evt)
+        return evt
+
+    def deliver(self, evt: dict) -> int:
+        payload = json.dumps(evt)
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=payload.encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": sign(payload, self.webhook_secret),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except OSError:
+            status = 0
+        self.delivered.append((evt["type"], status))
+        return status
+
+    # Stripe behaviour --------------------------------------------------------------------------
+
+    def create_session(self, params: dict) -> dict:
+        items = params.get("line_items") or []
+        amount = sum(
+            int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)) for item in items
+        )
+        currency = (items[0]["price_data"]["currency"] if items else "usd").lower()
+        session_id = new_id("cs")
+        now = int(time.time())
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "amount_subtotal": amount,
+            "amount_total": amount,
+            "cancel_url": params.get("cancel_url"),
+            "client_reference_id": params.get("client_reference_id"),
+            "created": now,
+            "currency": currency,
+            "customer": None,
+            "customer_details": None,
+            "customer_email": params.get("customer_email"),
+            "expires_at": now + 86400,
+            "invoice": None,
+            "livemode": False,
+            "metadata": params.get("metadata") or {},
+            "mode": params.get("mode", "payment"),
+            "payment_intent": None,
+            "payment_status": "unpaid",
+            "status": "open",
+            "submit_type": params.get("submit_type"),
+            "subscription": None,
+            "success_url": params.get("success_url"),
+            "ui_mode": "hosted",
+            "url": f"{self.base_url}/checkout/{session_id}",
+            "_subscription_metadata": (params.get("subscription_data") or {}).get("metadata") or {},
+            "_payment_intent_metadata": (params.get("payment_intent_data") or {}).get("metadata")
+            or {},
+        }
+        with self._lock:
+            self.sessions[session_id] = session
+        return session
+
+    def complete_session(self, session_id: str, *, name: str = "Test Donor") -> list[dict]:
+        """Pay a session as a donor would; returns (and queues/delivers) its events."""
+        with self._lock:
+            session = self.sessions[session_id]
+            if session["status"] == "complete":
+                return []
+            customer = new_id("cus")
+            session.update(
+                status="complete",
+                payment_status="paid",
+                customer=customer,
+                url=None,
+                customer_details={
+                    "email": session["customer_email"],
+                    "name": name,
+                    "address": None,
+                    "phone": None,
+                    "tax_exempt": "none",
+                    "tax_ids": [],
+                },
+            )
+            events = []
+            if session["mode"] == "subscription":
+                subscription_id = new_id("sub")
+                metadata = session["_subscription_metadata"]
+                self.subscriptions[subscription_id] = {
+                    "customer": customer,
+                    "amount": session["amount_total"],
+                    "currency": session["currency"],
+                    "metadata": metadata,
+                }
+                intent = payment_intent_object(
+                    session["amount_total"], session["currency"], customer, {}
+                )
+                self.payment_intents[intent["id"]] = intent
+                invoice = invoice_object(
+                    subscription=subscription_id,
+                    customer=customer,
+                    amount=session["amount_total"],
+                    currency=session["currency"],
+                    billing_reason="subscription_create",
+                    metadata=metadata,
+                )
+                self.invoice_payments[invoice["id"]] = [
+                    invoice_payment_object(invoice, intent["id"])
+                ]
+                session.update(subscription=subscription_id, invoice=invoice["id"])
+                events.append(event("checkout.session.completed", self.public(session)))
+                events.append(event("invoice.paid", invoice))
+            else:
+                intent = payment_intent_object(
+                    session["amount_total"],
+                    session["currency"],
+                    customer,
+                    session["_payment_intent_metadata"],
+                )
+                self.payment_intents[intent["id"]] = intent
+                session["payment_intent"] = intent["id"]
+                events.append(event("checkout.session.completed", self.public(session)))
+        return [self._emit(e) for e in events]
+
+    def renew(self, subscription_id: str, *, paid: bool = True) -> dict:
+        """The next month's invoice of a subscription: ``invoice.paid`` or ``payment_failed``."""
+        with self._lock:
+            sub = self.subscriptions[subscription_id]
+            invoice = invoice_object(
+                subscription=subscription_id,
+                customer=sub["customer"],
+                amount=sub["amount"],
+                currency=sub["currency"],
+                billing_reason="subscription_cycle",
+                metadata=sub["metadata"],
+                status="paid" if paid else "open",
+            )
+            if paid:
+                intent = payment_intent_object(sub["amount"], sub["currency"], sub["customer"], {})
+                self.payment_intents[intent["id"]] = intent
+                self.invoice_payments[invoice["id"]] = [
+                    invoice_payment_object(invoice, intent["id"])
+                ]
+        return self._emit(event("invoice.paid" if paid else "invoice.payment_failed", invoice))
+
+    def refund(self, payment_intent_id: str, amount: int | None = None) -> dict:
+        with self._lock:
+            intent = self.payment_intents[payment_intent_id]
+            refunded = intent["amount"] if amount is None else amount
+        return self._emit(event("charge.refunded", charge_object(intent, amount_refunded=refunded)))
+
+    @staticmethod
+    def public(obj: dict) -> dict:
+        return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+    def list_sessions(self, query: dict) -> dict:
+        created = query.get("created") or {}
+        gte = int(created.get("gte", 0)) if isinstance(created, dict) else 0
+        limit = int(query.get("limit", 10))
+        with self._lock:
+            found = sorted(
+                (s for s in self.sessions.values() if s["created"] >= gte),
+                key=lambda s: (s["created"], s["id"]),
+                reverse=True,
+            )
+        after = query.get("starting_after")
+        if after:
+            ids = [s["id"] for s in found]
+            found = found[ids.index(after) + 1 :] if after in ids else []
+        page = found[:limit]
+        return {
+            "object": "list",
+            "data": [self.public(s) for s in page],
+            "has_more": len(found) > limit,
+            "url": "/v1/checkout/sessions",
+        }
+
+    def state(self) -> dict:
+        with self._lock:
+            return {
+                "sessions": [self.public(s) for s in self.sessions.values()],
+                "subscriptions": self.subscriptions,
+                "payment_intents": list(self.payment_intents),
+                "delivered": self.delivered,
+            }
+
+
+def _error(status: int, message: str, type_: str = "invalid_request_error", code=None) -> dict:
+    return {"error": {"type": type_, "message": message, "code": code}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeStripeServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    @property
+    def fake(self) -> FakeStripe:
+        return self.server.fake
+
+    def _send(self, status: int, body: dict | str, headers: dict | None = None) -> None:
+        data = (json.dumps(body) if isinstance(body, dict) else body).encode()
+        self.send_response(status)
+        content_type = "application/json" if isinstance(body, dict) else "text/html; charset=utf-8"
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Request-Id", f"req_{secrets.token_hex(8)}")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(303)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        self._handle("GET")
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        params = parse_stripe_params(body if method == "POST" else url.query)
+
+        if not url.path.startswith("/v1/"):
+            return self._browser(method, url.path)
+
+        self.fake.requests.append(
+            Recorded(
+                method,
+                url.path,
+                params,
+                self.headers.get("Idempotency-Key"),
+                self.headers.get("Stripe-Version"),
+                self.headers.get("Authorization"),
+            )
+        )
+        with self.fake._lock:
+            failure = self.fake._failures.pop(0) if self.fake._failures else None
+        if failure is not None:
+            if failure.delay:
+                time.sleep(failure.delay)
+            return self._send(
+                failure.status,
+                _error(failure.status, "Fake Stripe was told to fail.", "api_error"),
+                {"Stripe-Should-Retry": "false"} if failure.status < 500 else None,
+            )
+        if not (self.headers.get("Authorization") or "").startswith("Bearer sk_"):
+            return self._send(401, _error(401, "Invalid API Key provided."))
+
+        key = self.headers.get("Idempotency-Key") if method == "POST" else None
+        if key:
+            with self.fake._lock:
+                seen = self.fake._idempotent.get(key)
+            if seen is not None:
+                seen_params, status, response = seen
+                if seen_params != params or self.fake._idempotent_path.get(key) != url.path:
+                    return self._send(
+                        400,
+                        _error(
+                            400,
+                            "Keys for idempotent requests can only be used with the same "
+                            "parameters they were first used with.",
+                            "idempotency_error",
+                        ),
+                    )
+                return self._send(status, response, {"Idempotent-Replayed": "true"})
+
+        status, response = self._api(method, url.path, params)
+        if key:
+            with self.fake._lock:
+                self.fake._idempotent[key] = (params, status, response)
+                self.fake._idempotent_path[key] = url.path
+        return self._send(status, response)
+
+    def _api(self, method: str, path: str, params: dict) -> tuple[int, dict]:
+        fake = self.fake
+        if path == "/v1/checkout/sessions" and method == "POST":
+            return 200, fake.public(fake.create_session(params))
+        if path == "/v1/checkout/sessions" and method == "GET":
+            return 200, fake.list_sessions(params)
+        match = re.fullmatch(r"/v1/checkout/sessions/([\w]+)", path)
+        if match and method == "GET":
+            session = fake.sessions.get(match.group(1))
+            if session is None:
+                return 404, _error(
+                    404, f"No such checkout.session: '{match.group(1)}'", code="resource_missing"
+                )
+            return 200, fake.public(session)
+        match = re.fullmatch(r"/v1/payment_intents/([\w]+)", path)
+        if match and method == "GET":
+            intent = fake.payment_intents.get(match.group(1))
+            if intent is None:
+                return 404, _error(404, "No such payment_intent", code="resource_missing")
+            return 200, intent
+        if path == "/v1/invoice_payments" and method == "GET":
+            data = fake.invoice_payments.get(params.get("invoice", ""), [])
+            return 200, {"object": "list", "data": data, "has_more": False, "url": path}
+        return 404, _error(404, f"Unrecognized request URL ({method}: {path}).")
+
+    def _browser(self, method: str, path: str) -> None:
+        """The fake's own pages: hosted checkout, and a few controls for browser tests."""
+        fake = self.fake
+        match = re.fullmatch(r"/checkout/([\w]+)(/cancel)?/?", path)
+        if match:
+            session = fake.sessions.get(match.group(1))
+            if session is None:
+                return self._send(404, "<h1>No such checkout</h1>")
+            if match.group(2):
+                return self._redirect(session["cancel_url"])
+            fake.complete_session(session["id"])
+            return self._redirect(
+                session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
+            )
+        if path == "/_fake/state" and method == "GET":
+            return self._send(200, fake.state())
+        match = re.fullmatch(r"/_fake/renew/([\w]+)", path)
+        if match and method == "POST" and match.group(1) in fake.subscriptions:
+            return self._send(200, fake.renew(match.group(1)))
+        match = re.fullmatch(r"/_fake/refund/([\w]+)", path)
+        if match and method == "POST" and match.group(1) in fake.payment_intents:
+            return self._send(200, fake.refund(match.group(1)))
+        return self._send(404, "<h1>Not found</h1>")
+
+
+class FakeStripeServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int = 0, *, verbose: bool = False, **fake_options):
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.verbose = verbose
+        self.fake = FakeStripe(**fake_options)
+        self.fake.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return self.fake.base_url
+
+    def start(self) -> FakeStripeServer:
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve a fake Stripe API on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=12111)
+    parser.add_argument("--webhook-url", help="where to post signed events, e.g. the site's")
+    parser.add_argument("--webhook-secret", help="the site's STRIPE_WEBHOOK_SECRET")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    server = FakeStripeServer(
+        args.port,
+        verbose=args.verbose,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
+    )
+    print(f"fake Stripe on {server.url} (webhooks → {args.webhook_url or 'nowhere'})", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The donate page in the site: seeded once, linked from the header and the home page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from donations.models import DEFAULT_PRESETS, DonatePage
+from donations.money import format_money, to_minor_units
+from pages.models import HomePage
+from pages.seed.loader import load_seed_content
+from tests.conftest import visible_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_creates_one_live_donate_page_with_the_default_presets(seeded_site):
+    page = DonatePage.objects.get()
+    assert page.live and not page.show_in_menus
+    assert page.get_parent().specific == seeded_site
+    assert page.presets.count() == sum(len(v) for v in DEFAULT_PRESETS.values())
+    assert page.presets_for("PHP", "once") == [50000, 100000, 250000, 500000]
+    assert page.presets_for("PHP", "monthly") == [25000, 50000, 100000]
+    assert page.presets_for("USD", "once") == [2500, 5000, 10000, 25000]
+    assert page.presets_for("USD", "monthly") == [1000, 2500, 5000]
+    assert page.limits_for("PHP") == (10000, 100000000)
+    assert page.limits_for("USD") == (500, 2500000)
+
+    load_seed_content()
+    assert DonatePage.objects.count() == 1
+    assert page.presets.count() == 14
+
+
+def test_the_home_page_links_to_the_donate_page_from_the_header_and_the_call_to_action(
+    client, seeded_site
+):
+    html = client.get("/").content.decode()
+    links = re.findall(r'<a class="button[^"]*" href="([^"]+)">([^<]+)</a>', html)
+    assert ("/donate/", "Donate") in links  # header
+    assert sum(1 for href, _ in links if href == "/donate/") >= 2  # and the call to action
+    assert re.search(r'<li><a class="button" href="/donate/">Donate</a></li>', html)
+    assert "Donate" in visible_text(html)
+
+
+def test_the_donate_link_costs_no_query_once_cached(client, seeded_site):
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert not [q for q in ctx.captured_queries if "donations_donatepage" in q["sql"]]
+
+
+def test_the_donate_link_disappears_when_the_page_is_unpublished(client, seeded_site):
+    client.get("/")
+    DonatePage.objects.get().unpublish()
+    html = client.get("/").content.decode()
+    assert 'href="/donate/"' not in html
+
+
+def test_a_call_to_action_with_its_own_page_links_there(client, seeded_site):
+    about = seeded_site.get_children().live().exclude(slug="donate").first()
+    home = HomePage.objects.get()
+    body = home.body.raw_data
+    for block in body:
+        if block["type"] == "donate":
+            block["value"]["page"] = about.pk
+    home.body = body
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert f'<a class="button button--large" href="{about.url}">' in html
+
+
+def test_the_one_money_formatter():
+    assert format_money(150000, "PHP") == "₱1,500"
+    assert format_money(2550, "USD") == "$25.50"
+    assert format_money(5, "USD") == "$0.05"
+    assert format_money(-2500, "usd") == "-$25"
+    assert format_money(1234, "EUR") == "EUR 12.34"
+    assert to_minor_units("25.505", "USD") == 2551
+    with pytest.raises(ValueError):
+        to_minor_units("abc", "PHP")
