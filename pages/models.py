@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -18,6 +19,7 @@ from pages.safeguarding import (
     ensure_publishable,
 )
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
+from pages.sharing import SharingMixin
 
 IMAGE_NEEDS_DESCRIPTION = (
     "This image has no description, which screen readers read out instead of the picture. "
@@ -32,7 +34,7 @@ def require_image_description(page, field_name: str) -> None:
         raise ValidationError({field_name: IMAGE_NEEDS_DESCRIPTION})
 
 
-class HomePage(Page):
+class HomePage(SharingMixin, Page):
     hero_kicker = models.CharField(
         max_length=60, blank=True, help_text="A short line above the title, e.g. 'IJM Philippines'."
     )
@@ -77,15 +79,20 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
-    def clean(self):
-        super().clean()
-        require_image_description(self, "hero_image")
+    main_image_field = "hero_image"
 
     class Meta:
         verbose_name = "home page"
 
+    def clean(self):
+        super().clean()
+        require_image_description(self, "hero_image")
 
-class StandardPage(Page):
+    def get_meta_description(self) -> str:
+        return self.search_description or self.hero_text
+
+
+class StandardPage(SharingMixin, Page):
     intro = models.TextField(blank=True, help_text="A short summary shown under the title.")
     body = StreamField(BodyBlock(), blank=True)
 
@@ -98,8 +105,11 @@ class StandardPage(Page):
     class Meta:
         verbose_name = "standard page"
 
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
 
-class StoryIndexPage(Page):
+
+class StoryIndexPage(SharingMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -112,6 +122,9 @@ class StoryIndexPage(Page):
 
     class Meta:
         verbose_name = "story index page"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or strip_tags(self.intro)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -131,7 +144,7 @@ class StoryIndexPage(Page):
         return context
 
 
-class StoryPage(Page):
+class StoryPage(SharingMixin, Page):
     """A survivor's story. It only goes live once an editor has confirmed, for the very version
     being published, that consent is on file and that nothing in it identifies the survivor
     (see pages/safeguarding.py)."""
@@ -181,9 +194,13 @@ class StoryPage(Page):
 
     parent_page_types = ["pages.StoryIndexPage"]
     subpage_types: list[str] = []
+    main_image_field = "image"
 
     class Meta:
         verbose_name = "story page"
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
 
     def clean(self):
         super().clean()

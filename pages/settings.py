@@ -23,6 +23,18 @@ class OrganisationSettings(BaseSiteSetting):
     instagram_url = models.URLField("Instagram", blank=True)
     youtube_url = models.URLField("YouTube", blank=True)
     linkedin_url = models.URLField("LinkedIn", blank=True)
+    social_image = models.ForeignKey(
+        "pages.SiteImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="default sharing image",
+        help_text=(
+            "Shown when a page without a picture of its own is shared on social media or in "
+            "messaging apps. 1200×630 pixels works best. Never a recognisable child."
+        ),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading="Organisation"),
@@ -46,6 +58,7 @@ class OrganisationSettings(BaseSiteSetting):
             ],
             heading="Social links",
         ),
+        FieldPanel("social_image"),
     ]
 
     class Meta:
