@@ -4,7 +4,9 @@ Every block carries an icon, a template, a description and a preview value, so e
 live preview in the block picker. Sections are grouped in the picker by what they are for.
 """
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
 SECTIONS = "Sections"
@@ -103,8 +105,8 @@ class PillarBlock(blocks.StructBlock):
 
 class PillarsBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The response'.")
-    heading = HeadingBlock()
-    pillars = blocks.ListBlock(PillarBlock(), min_num=1, max_num=6)
+    heading = HeadingBlock(help_text="The section's title.")
+    pillars = blocks.ListBlock(PillarBlock(), min_num=1, max_num=6, help_text="One to six pillars.")
 
     class Meta:
         icon = "list-ul"
@@ -130,13 +132,23 @@ class PillarsBlock(blocks.StructBlock):
         }
 
 
+FACT_NEEDS_SOURCE = (
+    "Say who published this figure, e.g. 'UK National Crime Agency'. "
+    "A figure is never shown without its source."
+)
+FACT_NEEDS_YEAR = "Give the year of the figure, e.g. 2021. A figure is never shown without it."
+
+
 class FactBlock(blocks.StructBlock):
     figure = blocks.CharBlock(max_length=40, help_text="The number itself, e.g. '750,000'.")
     label = blocks.TextBlock(help_text="What the number counts, in a short sentence.")
     source = blocks.CharBlock(
-        max_length=200, help_text="Who published the figure, e.g. 'UK National Crime Agency'."
+        max_length=200,
+        help_text="Who published the figure, e.g. 'UK National Crime Agency'. Required.",
     )
-    year = blocks.IntegerBlock(min_value=1900, max_value=2100, help_text="The year of the figure.")
+    year = blocks.IntegerBlock(
+        min_value=1900, max_value=2100, help_text="The year of the figure, e.g. 2021. Required."
+    )
 
     class Meta:
         icon = "info-circle"
@@ -145,12 +157,25 @@ class FactBlock(blocks.StructBlock):
         description = "A figure with its label, its source and its year."
         preview_value = FACT_PREVIEW
 
+    def clean(self, value):
+        """Source and year first, in words an editor understands, then the usual checks."""
+        errors = {}
+        if not str(value.get("source") or "").strip():
+            errors["source"] = ValidationError(FACT_NEEDS_SOURCE)
+        if value.get("year") in (None, ""):
+            errors["year"] = ValidationError(FACT_NEEDS_YEAR)
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return super().clean(value)
+
 
 class FactsBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The facts'.")
-    heading = HeadingBlock()
+    heading = HeadingBlock(help_text="The section's title, e.g. 'A global hotspot'.")
     text = ParagraphBlock(required=False, help_text="Optional statements before the figures.")
-    facts = blocks.ListBlock(FactBlock(), min_num=1, max_num=8)
+    facts = blocks.ListBlock(
+        FactBlock(), min_num=1, max_num=8, help_text="One to eight figures, each with its source."
+    )
 
     class Meta:
         icon = "table"
@@ -169,7 +194,9 @@ class FactsBlock(blocks.StructBlock):
 class FeaturedStoryBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'A survivor's story'.")
     story = blocks.PageChooserBlock(page_type="pages.StoryPage", help_text="The story to feature.")
-    link_text = blocks.CharBlock(max_length=60, default="Read the story")
+    link_text = blocks.CharBlock(
+        max_length=60, default="Read the story", help_text="The words of the link to the story."
+    )
 
     class Meta:
         icon = "user"
@@ -186,8 +213,10 @@ class FeaturedStoryBlock(blocks.StructBlock):
 
 
 class MilestoneBlock(blocks.StructBlock):
-    year = blocks.IntegerBlock(min_value=1900, max_value=2100)
-    text = ParagraphBlock(features=["bold", "italic", "link"])
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100, help_text="e.g. 2016.")
+    text = ParagraphBlock(
+        features=["bold", "italic", "link"], help_text="What happened that year, in a sentence."
+    )
 
     class Meta:
         icon = "date"
@@ -198,9 +227,13 @@ class MilestoneBlock(blocks.StructBlock):
 
 
 class MilestonesBlock(blocks.StructBlock):
-    kicker = blocks.CharBlock(max_length=60, required=False)
-    heading = HeadingBlock()
-    milestones = blocks.ListBlock(MilestoneBlock(), min_num=1)
+    kicker = blocks.CharBlock(
+        max_length=60, required=False, help_text="Optional short label above the title."
+    )
+    heading = HeadingBlock(help_text="The section's title, e.g. 'Milestones'.")
+    milestones = blocks.ListBlock(
+        MilestoneBlock(), min_num=1, help_text="One entry per year, oldest first."
+    )
 
     class Meta:
         icon = "history"
@@ -221,12 +254,14 @@ class MilestonesBlock(blocks.StructBlock):
 
 
 class DonateCallToActionBlock(blocks.StructBlock):
-    heading = HeadingBlock()
-    text = blocks.TextBlock(required=False)
+    heading = HeadingBlock(help_text="e.g. 'Help bring children to safety'.")
+    text = blocks.TextBlock(required=False, help_text="Optional. One sentence on what a gift does.")
     page = blocks.PageChooserBlock(
         required=False, help_text="The donate page. Leave empty to use the site's donate page."
     )
-    button_text = blocks.CharBlock(max_length=40, default="Donate")
+    button_text = blocks.CharBlock(
+        max_length=40, default="Donate", help_text="The words on the button. Keep 'Donate' in it."
+    )
 
     class Meta:
         icon = "pick"
@@ -242,8 +277,12 @@ class DonateCallToActionBlock(blocks.StructBlock):
 
 
 class ContactBlock(blocks.StructBlock):
-    heading = HeadingBlock(default="Contact us")
-    text = blocks.TextBlock(required=False)
+    heading = HeadingBlock(default="Contact us", help_text="The section's title.")
+    text = blocks.TextBlock(
+        required=False,
+        help_text="Optional sentence above the details. The details themselves come from "
+        "Settings → Organisation details.",
+    )
 
     class Meta:
         icon = "mail"
@@ -258,8 +297,12 @@ class ContactBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock()
-    attribution = blocks.CharBlock(max_length=120, required=False)
+    quote = blocks.TextBlock(help_text="The words quoted, without quotation marks.")
+    attribution = blocks.CharBlock(
+        max_length=120,
+        required=False,
+        help_text="Optional. Who said it. For a survivor, only their pseudonym, never a real name.",
+    )
 
     class Meta:
         icon = "openquote"

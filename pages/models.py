@@ -94,7 +94,11 @@ class HomePage(SharingMixin, Page):
 
 class StandardPage(SharingMixin, Page):
     intro = models.TextField(blank=True, help_text="A short summary shown under the title.")
-    body = StreamField(BodyBlock(), blank=True)
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        help_text="The page's text, pictures and quotes. Add, remove and drag them into order.",
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -110,7 +114,11 @@ class StandardPage(SharingMixin, Page):
 
 
 class StoryIndexPage(SharingMixin, Page):
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="A few words above the list of stories.",
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]

@@ -4,25 +4,33 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+SOCIAL_HELP = "Optional. The full address of the organisation's page, starting with https://."
+
 
 @register_setting(icon="site")
 class OrganisationSettings(BaseSiteSetting):
-    name = models.CharField(max_length=120, default="IJM Philippines")
+    name = models.CharField(
+        max_length=120,
+        default="IJM Philippines",
+        help_text="Shown in the header, the footer and page titles.",
+    )
     tagline = models.CharField(
         max_length=255,
         blank=True,
         help_text="One line shown in the footer under the name.",
     )
     address = models.TextField(blank=True, help_text="One line of the address per line.")
-    phone = models.CharField(max_length=40, blank=True)
-    fax = models.CharField(max_length=40, blank=True)
-    web_address = models.URLField(blank=True)
-    email = models.EmailField(blank=True)
-    facebook_url = models.URLField("Facebook", blank=True)
-    x_url = models.URLField("X (Twitter)", blank=True)
-    instagram_url = models.URLField("Instagram", blank=True)
-    youtube_url = models.URLField("YouTube", blank=True)
-    linkedin_url = models.URLField("LinkedIn", blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="e.g. '632 8 637 3983'.")
+    fax = models.CharField(max_length=40, blank=True, help_text="Optional.")
+    web_address = models.URLField(
+        blank=True, help_text="The full address, e.g. 'https://www.osec.ijm.org'."
+    )
+    email = models.EmailField(blank=True, help_text="A public address visitors may write to.")
+    facebook_url = models.URLField("Facebook", blank=True, help_text=SOCIAL_HELP)
+    x_url = models.URLField("X (Twitter)", blank=True, help_text=SOCIAL_HELP)
+    instagram_url = models.URLField("Instagram", blank=True, help_text=SOCIAL_HELP)
+    youtube_url = models.URLField("YouTube", blank=True, help_text=SOCIAL_HELP)
+    linkedin_url = models.URLField("LinkedIn", blank=True, help_text=SOCIAL_HELP)
     social_image = models.ForeignKey(
         "pages.SiteImage",
         null=True,
