@@ -79,3 +79,14 @@ def test_the_one_money_formatter():
     assert to_minor_units("25.505", "USD") == 2551
     with pytest.raises(ValueError):
         to_minor_units("abc", "PHP")
+
+
+def test_staff_edit_the_donate_page_in_the_admin(client, seeded_site, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin", "a@example.com", "pw-123456789")
+    client.force_login(admin)
+    page = DonatePage.objects.get()
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for label in ("Preset amounts", "Smallest gift in pesos", "Processing fee (%)"):
+        assert label in html

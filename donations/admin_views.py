@@ -1,0 +1,248 @@
+"""Read-only admin listings of gifts for finance staff, and the admin home panel's totals.
+
+Payment facts come from Stripe through the webhook; nobody adds, edits or deletes them by hand.
+Only users with the "view" permission (the Finance group, and superusers) see these screens:
+Wagtail hides the menu items from everyone else and refuses the URLs.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from donations.models import Donation, RecurringGift
+from donations.money import CURRENCIES, format_money
+
+READ_ONLY_BLOCKED = {"add", "change", "delete"}
+
+
+def _neutralise_formula(value):
+    """A donor could type ``=HYPERLINK(…)`` as a name; spreadsheets must show it as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """View (and export) with the model's view permission; add/change/delete for nobody."""
+
+    def user_has_permission(self, user, action):
+        if action in READ_ONLY_BLOCKED:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(set(actions) - READ_ONLY_BLOCKED)
+
+
+TEXT_FIELDS = ("donor_name", "donor_email", "dedication", "failure_reason")
+
+
+class DonationViewSet(ModelViewSet):
+    model = Donation
+    icon = "pick"
+    menu_label = "Donations"
+    menu_name = "donations"
+    name = "donations"
+    menu_order = 250
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    exclude_form_fields: list[str] = []  # required by ModelViewSet; its add/edit views refuse all
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        Column("donor_name", label="Donor", accessor="donor_name"),
+        Column("amount_display", label="Amount", sort_key="amount"),
+        Column("frequency", label="Frequency", accessor="get_frequency_display"),
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        "donor_email",
+        DateColumn("created_at", label="Date", sort_key="created_at"),
+    ]
+    list_filter = {
+        "status": ["exact"],
+        "currency": ["exact"],
+        "frequency": ["exact"],
+        "created_at": ["date__gte", "date__lte"],
+    }
+    search_fields = [
+        "donor_email",
+        "donor_name",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "stripe_invoice_id",
+        "stripe_customer_id",
+    ]
+    search_backend_name = None
+    list_export = [
+        "receipt_number",
+        "created_at",
+        "paid_at",
+        "status",
+        "frequency",
+        "currency",
+        "amount",
+        "amount_display",
+        "fee_amount",
+        "refunded_amount",
+        "donor_name",
+        "donor_email",
+        "is_anonymous",
+        "dedication",
+        "recurring_gift_id",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "stripe_invoice_id",
+        "stripe_customer_id",
+        "failure_reason",
+    ]
+    export_headings = {
+        "receipt_number": "Receipt number",
+        "created_at": "Created",
+        "paid_at": "Paid",
+        "amount": "Amount (minor units)",
+        "amount_display": "Amount",
+        "fee_amount": "Fee cover (minor units)",
+        "refunded_amount": "Refunded (minor units)",
+        "recurring_gift_id": "Monthly gift id",
+    }
+    export_filename = "donations"
+    inspect_view_fields = [
+        "receipt_number",
+        "status",
+        "amount_display",
+        "fee_amount",
+        "refunded_amount",
+        "currency",
+        "frequency",
+        "donor_name",
+        "donor_email",
+        "is_anonymous",
+        "dedication_type",
+        "dedication_name",
+        "recurring_gift",
+        "page",
+        "stripe_checkout_session_id",
+        "stripe_payment_intent_id",
+        "stripe_invoice_id",
+        "stripe_customer_id",
+        "failure_reason",
+        "dispute_outcome",
+        "created_at",
+        "paid_at",
+        "receipt_sent_at",
+    ]
+
+    def get_queryset(self, request):
+        return Donation.objects.select_related("recurring_gift")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            custom_field_preprocess={field: {"csv": _neutralise_formula} for field in TEXT_FIELDS},
+            **kwargs,
+        )
+
+
+class RecurringGiftViewSet(ModelViewSet):
+    model = RecurringGift
+    icon = "repeat"
+    menu_label = "Monthly gifts"
+    name = "monthly-gifts"
+    menu_order = 251
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    exclude_form_fields: list[str] = []  # required by ModelViewSet; its add/edit views refuse all
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = [
+        Column("donor_name", label="Donor", accessor="donor_name"),
+        Column("amount_display", label="Amount a month", sort_key="amount"),
+        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        "donor_email",
+        DateColumn("created_at", label="Started", sort_key="created_at"),
+    ]
+    list_filter = {"status": ["exact"], "currency": ["exact"], "created_at": ["date__gte"]}
+    search_fields = ["donor_email", "donor_name", "stripe_subscription_id", "stripe_customer_id"]
+    search_backend_name = None
+    list_export = [
+        "id",
+        "created_at",
+        "status",
+        "currency",
+        "amount",
+        "amount_display",
+        "donor_name",
+        "donor_email",
+        "is_anonymous",
+        "stripe_subscription_id",
+        "stripe_customer_id",
+        "canceled_at",
+    ]
+    export_headings = {"amount": "Amount (minor units)", "amount_display": "Amount a month"}
+    export_filename = "monthly-gifts"
+    inspect_view_fields = [
+        "amount_display",
+        "currency",
+        "status",
+        "donor_name",
+        "donor_email",
+        "is_anonymous",
+        "stripe_subscription_id",
+        "stripe_customer_id",
+        "created_at",
+        "canceled_at",
+    ]
+
+
+def gift_totals(now=None) -> dict:
+    """Received this month and in the last 30 days, per currency, net of refunds."""
+    now = now or timezone.now()
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    received = Donation.objects.filter(status=Donation.Status.PAID)
+    net = Sum(F("amount") - F("refunded_amount"))
+    rows = []
+    for currency in CURRENCIES:
+        in_currency = received.filter(currency=currency)
+        month = in_currency.filter(paid_at__gte=month_start).aggregate(total=net, count=Count("id"))
+        last_30 = in_currency.filter(paid_at__gte=now - timedelta(days=30)).aggregate(
+            total=net, count=Count("id")
+        )
+        active = RecurringGift.objects.filter(
+            currency=currency, status=RecurringGift.Status.ACTIVE
+        ).aggregate(count=Count("id"), total=Sum("amount"))
+        rows.append(
+            {
+                "currency": currency,
+                "month": format_money(month["total"] or 0, currency),
+                "month_count": month["count"],
+                "last_30": format_money(last_30["total"] or 0, currency),
+                "last_30_count": last_30["count"],
+                "active_monthly": active["count"],
+                "active_monthly_amount": format_money(active["total"] or 0, currency),
+            }
+        )
+    return {
+        "rows": rows,
+        "active_monthly": RecurringGift.objects.filter(status=RecurringGift.Status.ACTIVE).count(),
+        "failed_or_disputed": Donation.objects.filter(
+            Q(status=Donation.Status.DISPUTED)
+            | Q(status=Donation.Status.FAILED, recurring_gift__isnull=False),
+            updated_at__gte=now - timedelta(days=30),
+        ).count(),
+    }
+
+
+class GiftTotalsPanel(Component):
+    name = "gift_totals"
+    template_name = "donations/admin/gift_totals_panel.html"
+    order = 90
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["totals"] = gift_totals()
+        return context
