@@ -43,19 +43,34 @@ class DonatePage(RoutablePageMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
+        help_text="A few words above the form on why a gift matters.",
         default=(
             "<p>Your gift helps rescue children from online sexual exploitation, bring "
             "offenders to justice and walk with survivors as they heal.</p>"
         ),
     )
     php_minimum = models.PositiveIntegerField(
-        "smallest gift in pesos", default=100, validators=[MinValueValidator(50)]
+        "smallest gift in pesos",
+        default=100,
+        validators=[MinValueValidator(50)],
+        help_text="Whole pesos. Stripe cannot take less than about ₱30.",
     )
-    php_maximum = models.PositiveIntegerField("largest gift in pesos", default=1_000_000)
+    php_maximum = models.PositiveIntegerField(
+        "largest gift in pesos",
+        default=1_000_000,
+        help_text="Whole pesos. Larger gifts are asked to contact us.",
+    )
     usd_minimum = models.PositiveIntegerField(
-        "smallest gift in US dollars", default=5, validators=[MinValueValidator(1)]
+        "smallest gift in US dollars",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Whole dollars.",
     )
-    usd_maximum = models.PositiveIntegerField("largest gift in US dollars", default=25_000)
+    usd_maximum = models.PositiveIntegerField(
+        "largest gift in US dollars",
+        default=25_000,
+        help_text="Whole dollars. Larger gifts are asked to contact us.",
+    )
     fee_percentage = models.DecimalField(
         "processing fee (%)",
         max_digits=4,
@@ -66,6 +81,7 @@ class DonatePage(RoutablePageMixin, Page):
     )
     thank_you_text = RichTextField(
         features=["bold", "italic", "link"],
+        help_text="Shown on the thank-you page after the donor's name, amount and frequency.",
         default=(
             "<p>Thank you for standing with children in the Philippines. A receipt is on its "
             "way to your email.</p>"
@@ -149,8 +165,15 @@ class DonatePage(RoutablePageMixin, Page):
 
 class DonationPreset(Orderable):
     page = ParentalKey(DonatePage, on_delete=models.CASCADE, related_name="presets")
-    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="PHP")
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.ONCE)
+    currency = models.CharField(
+        max_length=3, choices=CURRENCY_CHOICES, default="PHP", help_text="Pesos or US dollars."
+    )
+    frequency = models.CharField(
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.ONCE,
+        help_text="One-time or monthly gifts.",
+    )
     amount = models.PositiveIntegerField(
         help_text="Whole pesos or dollars, for example 1000.",
         validators=[MinValueValidator(1)],

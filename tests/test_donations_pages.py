@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from donations.models import DEFAULT_PRESETS, DonatePage
+from donations.models import DEFAULT_PRESETS, DonatePage, DonationPreset
 from donations.money import format_money, to_minor_units
 from pages.models import HomePage
 from pages.seed.loader import load_seed_content
@@ -90,3 +90,19 @@ def test_staff_edit_the_donate_page_in_the_admin(client, seeded_site, django_use
     assert response.status_code == 200
     for label in ("Preset amounts", "Smallest gift in pesos", "Processing fee (%)"):
         assert label in html
+
+
+@pytest.mark.parametrize("model", [DonatePage, DonationPreset])
+def test_every_field_staff_edit_on_the_donate_page_explains_itself(model):
+    own = [
+        field
+        for field in model._meta.get_fields(include_parents=False)
+        if getattr(field, "editable", False)
+        and field.concrete
+        and not field.auto_created
+        and field.name not in ("page", "sort_order")
+        and not field.name.endswith("_ptr")
+    ]
+    assert own
+    for field in own:
+        assert str(field.help_text).strip(), f"{model.__name__}.{field.name}"
