@@ -245,8 +245,15 @@ class StoryPage(SharingMixin, Page):
             self.live_revision = None
             self.has_unpublished_changes = True
         if self._goes_live_with_new_revision(kwargs.get("update_fields")):
-            ensure_publishable(self, self.live_revision)
+            ensure_publishable(self, self._revision_going_live())
         return super().save(*args, **kwargs)
+
+    def _revision_going_live(self):
+        """An alias shows its source's live version, so that is the one that must be confirmed."""
+        if self.alias_of_id:
+            source = StoryPage.objects.filter(pk=self.alias_of_id).select_related("live_revision")
+            return getattr(source.first(), "live_revision", None)
+        return self.live_revision
 
     def _goes_live_with_new_revision(self, update_fields) -> bool:
         """True when this save would make a (new) version of the story visible to the public."""

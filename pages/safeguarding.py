@@ -222,8 +222,11 @@ class SafeguardingMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, StoryNotConfirmedError):
             return None
+        if "/api/" in request.path:
+            return JsonResponse({"message": str(exception)}, status=400)
         messages.error(request, str(exception))
         url = _edit_url(exception.page_id) if exception.page_id else reverse("wagtailadmin_home")
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
+            # Wagtail's modal dialogs (e.g. approving from the dashboard) follow this redirect.
             return JsonResponse({"step": "success", "redirect": url})
         return redirect(url)

@@ -447,3 +447,28 @@ def test_copying_a_live_story_never_publishes_the_copy(moderator, seeded_site):
     publish_confirmed_story(story, moderator)
     copy = story.copy(update_attrs={"slug": "aarons-story-copy", "title": "Copy"}, keep_live=True)
     assert not StoryPage.objects.get(pk=copy.pk).live
+
+
+def test_an_alias_of_a_story_follows_only_confirmed_versions(moderator, seeded_site):
+    story = StoryPage.objects.get(slug="aarons-story")
+    alias = story.create_alias(update_slug="aarons-story-alias")
+    assert not StoryPage.objects.get(pk=alias.pk).live  # created as a draft
+
+    story.summary = "Changed, not confirmed"
+    with pytest.raises(StoryNotConfirmedError):
+        story.save_revision().publish()
+    assert not StoryPage.objects.get(pk=alias.pk).live
+
+    story = StoryPage.objects.get(pk=story.pk)
+    story.summary = "Changed and confirmed"
+    publish_confirmed_story(story)
+    alias = StoryPage.objects.get(pk=alias.pk)
+    assert alias.live and alias.summary == "Changed and confirmed"
+
+
+def test_the_admin_api_publish_action_is_refused_with_a_json_message(moderator, draft_story):
+    browser = _browser(User.objects.get(username="moderator"))
+    response = browser.post(f"/admin/api/main/pages/{draft_story.pk}/action/publish/")
+    assert response.status_code == 400
+    assert "no editor has confirmed" in response.json()["message"]
+    assert not StoryPage.objects.get(pk=draft_story.pk).live
