@@ -118,6 +118,11 @@ class DonatePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = "donate page"
 
+    @property
+    def fee_percentage_display(self) -> str:
+        """``3.50`` → ``3.5``, ``3.00`` → ``3``: how a donor reads a percentage."""
+        return format(self.fee_percentage.normalize(), "f")
+
     def presets_for(self, currency: str, frequency: str) -> list[int]:
         """Preset amounts in minor units, smallest first."""
         rows = [

@@ -216,6 +216,10 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 
+# Rate limits on starting a checkout key on the donor's address as our TLS proxy reports it.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
+RATELIMIT_IP_META_KEY = "donations.client_address.client_ip"
+
 # Repeated failed admin logins lock the account/IP pair out for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours

@@ -52,6 +52,7 @@ def test_the_donate_page_shows_the_default_presets_as_tappable_choices(
     assert "<legend>How often would you like to give?</legend>" in html
     assert "<legend>Currency</legend>" in html
     assert "<legend>Amount</legend>" in html
+    assert "Add 3.5% to cover the card processing fee" in text
     assert 'src="/static/js/donate.js"' in html
     assert "<script>" not in html and " onclick=" not in html and " style=" not in html
 
@@ -374,3 +375,38 @@ def test_an_unknown_or_bad_session_id_gets_a_kind_message(
     assert "We could not find the details of this gift just now" in visible_text(
         response.content.decode()
     )
+
+
+def test_behind_the_proxy_each_donor_has_their_own_limit(client, fake_stripe, donate_page):
+    """All requests reach us from the proxy; the address it forwards is the donor's."""
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(5):
+        gift = _gift(client, email=f"a{n}@example.com")
+        response = client.post(DONATE_URL, gift, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+        assert response.status_code == 303
+    blocked = client.post(
+        DONATE_URL, _gift(client, email="a9@example.com"),
+        HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy,
+    )  # fmt: skip
+    assert blocked.status_code == 429
+    # A forged first entry does not help the same donor; another donor is not affected.
+    forged = client.post(
+        DONATE_URL, _gift(client, email="a10@example.com"),
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7", **proxy,
+    )  # fmt: skip
+    assert forged.status_code == 429
+    other = client.post(
+        DONATE_URL, _gift(client, email="b@example.com"),
+        HTTP_X_FORWARDED_FOR="203.0.113.50", **proxy,
+    )  # fmt: skip
+    assert other.status_code == 303
+
+
+def test_the_client_address_falls_back_to_the_connection(rf, settings):
+    from donations.client_address import client_ip
+
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="192.0.2.1")
+    assert client_ip(request) == "192.0.2.1"
+    settings.TRUSTED_PROXY_HOPS = 0
+    request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="192.0.2.2")
+    assert client_ip(request) == "192.0.2.2"
