@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from donations.models import DonatePage, Donation, Frequency
+from donations.models import Donation, Frequency
 from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, to_minor_units
 
 OTHER = "other"
@@ -65,7 +65,7 @@ class DonationForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this field empty")
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, page: DonatePage, **kwargs):
+    def __init__(self, *args, page, **kwargs):
         super().__init__(*args, **kwargs)
         self.page = page
         if not self.is_bound:

@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
 from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, minor_per_major
+from donations.page_form import DonatePageForm
 
 logger = logging.getLogger("ijm.payments")
 
@@ -114,6 +115,7 @@ class DonatePage(RoutablePageMixin, Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
+    base_form_class = DonatePageForm
 
     class Meta:
         verbose_name = "donate page"

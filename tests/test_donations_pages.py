@@ -106,3 +106,48 @@ def test_every_field_staff_edit_on_the_donate_page_explains_itself(model):
     assert own
     for field in own:
         assert str(field.help_text).strip(), f"{model.__name__}.{field.name}"
+
+
+def _edit_post(page, **changes) -> dict:
+    """The donate page's admin edit form as submitted, with the given fields changed."""
+    from wagtail.test.utils.form_data import rich_text
+
+    presets = list(page.presets.all())
+    data = {
+        "title": page.title, "slug": page.slug, "intro": rich_text("<p>Give</p>"),
+        "thank_you_text": rich_text("<p>Thank you</p>"),
+        "php_minimum": page.php_minimum, "php_maximum": page.php_maximum,
+        "usd_minimum": page.usd_minimum, "usd_maximum": page.usd_maximum,
+        "fee_percentage": page.fee_percentage,
+        "presets-TOTAL_FORMS": len(presets), "presets-INITIAL_FORMS": len(presets),
+        "presets-MIN_NUM_FORMS": 0, "presets-MAX_NUM_FORMS": 1000,
+    }  # fmt: skip
+    for n, preset in enumerate(presets):
+        data.update({
+            f"presets-{n}-id": preset.pk, f"presets-{n}-ORDER": n + 1,
+            f"presets-{n}-currency": preset.currency, f"presets-{n}-frequency": preset.frequency,
+            f"presets-{n}-amount": preset.amount, f"presets-{n}-DELETE": "",
+        })  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def test_staff_cannot_save_limits_or_presets_that_could_never_be_paid(
+    client, seeded_site, django_user_model
+):
+    admin = django_user_model.objects.create_superuser("admin", "a@example.com", "pw-123456789")
+    client.force_login(admin)
+    page = DonatePage.objects.get()
+    url = f"/admin/pages/{page.pk}/edit/"
+
+    response = client.post(url, _edit_post(page, **{"presets-0-amount": 5}))
+    assert response.status_code == 200
+    assert "Choose an amount from 100 to 1,000,000" in response.content.decode()
+
+    response = client.post(url, _edit_post(page, usd_maximum=2))
+    assert "The largest gift must be more than the smallest." in response.content.decode()
+
+    response = client.post(url, _edit_post(page, **{"presets-0-amount": 750}))
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.get_latest_revision_as_object().presets_for("PHP", "once")[0] == 75000
