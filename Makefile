@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrate seed clean
+.PHONY: install run serve bench lighthouse browser test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -26,7 +26,38 @@ run: seed
 	$(DEV_ENV) $(PY) manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/admin/
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+# Production server (DESIGN.md): DEBUG off, hashed and compressed static files, gunicorn.
+PROD_ENV := DEBUG=0
+serve: install
+	@test -n "$$SECRET_KEY" || { echo 'make serve needs SECRET_KEY, e.g. SECRET_KEY="$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))")"' >&2; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo 'make serve needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=www.example.org' >&2; exit 2; }
+	$(PROD_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PROD_ENV) $(PY) manage.py migrate --noinput
+	$(PROD_ENV) $(PY) manage.py seed_content --if-empty
+	$(PROD_ENV) $(PY) manage.py clear_page_cache
+	$(PROD_ENV) exec $(VENV)/bin/gunicorn --config ijm_site/gunicorn_conf.py ijm_site.wsgi
+
+# Throughput and page weight against `make serve` on a spare port (needs wrk and Chromium).
+bench: install
+	$(PY) -m scripts.bench
+
+# Lighthouse on the home page under slow 4G and regular 3G (needs Chromium and npm).
+lighthouse: install node_modules/lighthouse/package.json
+	$(PY) -m scripts.lighthouse
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
+	touch $@
+
+node_modules/lighthouse/package.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests; never a downloaded browser.
+browser:
+	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+
+test: install node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

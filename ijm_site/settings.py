@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "django_ratelimit",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ijm_site.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "pages.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +151,11 @@ if not REDIS_URL:
     # one process (`make run`, tests), where the local-memory cache is that shared cache.
     # Production with several gunicorn workers sets REDIS_URL, and then the check runs.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Whole pages for anonymous visitors (pages/page_cache.py), in the cache above.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/media/", "/stripe/"]
+PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".page-cache-generation"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,6 +229,35 @@ STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
 RATELIMIT_IP_META_KEY = "donations.client_address.client_ip"
 
+# Security headers beyond Django's own (ijm_site/security.py). No inline script or style on the
+# public site; forms may post to the site and redirect to Stripe Checkout (or the local fake).
+STRIPE_CHECKOUT_ORIGINS = ["https://checkout.stripe.com"]
+if STRIPE_API_BASE:
+    STRIPE_CHECKOUT_ORIGINS.append(STRIPE_API_BASE.rstrip("/"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *STRIPE_CHECKOUT_ORIGINS],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "usb": [],
+    "payment": ["self", *STRIPE_CHECKOUT_ORIGINS],
+}
+
 # Repeated failed admin logins lock the account/IP pair out for a while.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
@@ -257,7 +295,9 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+    # "preload" only allows a submission to the browsers' preload list; submitting is a separate,
+    # deliberate step (hstspreload.org). Set SECURE_HSTS_PRELOAD=0 for a domain that never will.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True

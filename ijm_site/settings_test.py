@@ -20,3 +20,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".test-media" / "page-cache-generation"

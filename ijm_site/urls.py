@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
+from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -21,9 +23,14 @@ urlpatterns = [
     path("", include("donations.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images and their renditions. One machine serves them itself (`make serve`); at scale a
+# proxy, CDN or S3-compatible storage takes over (DESIGN.md, scale-out path).
+urlpatterns += [
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+        cache_control(max_age=7 * 24 * 3600, public=True)(static_serve),
+        {"document_root": settings.MEDIA_ROOT},
+    )
+]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,200 @@
+"""A full-page cache for anonymous visitors, cleared whenever published content changes.
+
+Why our own: wagtail-cache does not support Wagtail 8, and Django's per-site cache keys on the
+Cookie header (useless here) and cannot be cleared without wiping rate limits and sessions.
+
+A hit does as little work as possible: the middleware sits right after the security and static
+file middleware, so a cached page never touches sessions, the database or the templates.
+
+What is cached: the 200 answers to GET/HEAD requests from visitors without a session, that set no
+cookie, did not use the CSRF token (forms) and are not marked private or no-cache. Staff with a
+session cookie always get a fresh page.
+
+Clearing: every entry's key carries a *generation*. Publishing, unpublishing, moving or deleting
+a page, saving a site setting, a redirect, a site, an image or a privacy rule starts a new
+generation, so every old entry is unreachable at once and expires on its own. The generation
+lives where every server process sees it: in the cache itself when the cache is shared (Redis),
+or in a small file beside the code when each process has its own local-memory cache.
+"""
+
+import hashlib
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger("ijm.page_cache")
+
+GENERATION_KEY = "page-cache:generation"
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+HEADERS_NOT_STORED = {"set-cookie", "x-cache"}
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: a page with a message
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _generation_file() -> Path:
+    return Path(settings.PAGE_CACHE_GENERATION_FILE)
+
+
+def _is_shared(cache) -> bool:
+    """Local memory is private to one process; every other backend is seen by all of them."""
+    return not isinstance(cache, LocMemCache)
+
+
+def current_generation() -> str:
+    cache = _cache()
+    if _is_shared(cache):
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        return generation
+    try:
+        stat = os.stat(_generation_file())
+    except FileNotFoundError:
+        return "0"
+    return f"{stat.st_ino}-{stat.st_mtime_ns}"
+
+
+def start_new_generation() -> None:
+    """Make every cached page unreachable, in every server process.
+
+    A fresh random token, never a counter: if the cache evicts the generation key, an old
+    counter value could come back and bring old pages with it; a new token cannot.
+    """
+    cache = _cache()
+    if _is_shared(cache):
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    else:
+        path = _generation_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
+        temporary.write_text(uuid.uuid4().hex)
+        temporary.replace(path)  # a new inode: readers never see a half-written file
+    logger.debug("page cache cleared")
+
+
+def _request_is_cacheable(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+
+
+def _response_is_cacheable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    cache_control = {
+        directive.split("=")[0].strip().lower()
+        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if cache_control & UNCACHEABLE_CACHE_CONTROL:
+        return False
+    vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
+    if vary - {"cookie"}:
+        return False  # the page depends on something other than the session we excluded
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _key(request, generation: str) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page-cache:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages for anonymous visitors; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _request_is_cacheable(request):
+            return self._mark(self.get_response(request), "BYPASS")
+
+        cache = _cache()
+        key = _key(request, current_generation())
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return self._mark(response, "HIT")
+
+        response = self.get_response(request)
+        if not _response_is_cacheable(request, response):
+            return self._mark(response, "BYPASS")
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in HEADERS_NOT_STORED
+        ]
+        cache.set(
+            key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+        )
+        return self._mark(response, "MISS")
+
+    @staticmethod
+    def _mark(response, outcome: str):
+        response["X-Cache"] = outcome
+        return response
+
+
+def _clear_on_change(sender, **kwargs):
+    start_new_generation()
+
+
+def _clear_when_a_page_is_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        start_new_generation()
+
+
+def connect_signals() -> None:
+    """Everything that changes what an anonymous visitor sees starts a new generation."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail import signals as wagtail_signals
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, Site
+
+    uid = "pages.page_cache"
+    for signal in (
+        wagtail_signals.page_published,
+        wagtail_signals.page_unpublished,
+        wagtail_signals.post_page_move,
+        wagtail_signals.published,
+        wagtail_signals.unpublished,
+    ):
+        signal.connect(_clear_on_change, dispatch_uid=uid)
+    post_delete.connect(_clear_when_a_page_is_deleted, dispatch_uid=f"{uid}.page_delete")
+
+    models = [Redirect, Site, PageViewRestriction, get_image_model()]
+    models += _concrete_subclasses(BaseSiteSetting) + _concrete_subclasses(BaseGenericSetting)
+    for model in models:
+        post_save.connect(_clear_on_change, sender=model, dispatch_uid=f"{uid}.save.{model}")
+        post_delete.connect(_clear_on_change, sender=model, dispatch_uid=f"{uid}.del.{model}")
+
+
+def _concrete_subclasses(base) -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract]

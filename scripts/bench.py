@@ -1,0 +1,211 @@
+"""`make bench`: throughput of `make serve` and the home page's weight on a phone.
+
+Starts `make serve` on a spare port (DEBUG off, gunicorn with WEB_CONCURRENCY workers, a
+throwaway SECRET_KEY, its own SQLite database), then:
+
+1. wrk with 32 connections against a hashed static stylesheet, the home page (cacheable) and the
+   donate page (its form uses CSRF, so it is never cached), each sending the TLS proxy's
+   `X-Forwarded-Proto: https`; prints requests per second, the ratio to the static file, p50 and
+   p99 latency, and errors;
+2. headless Debian Chromium at phone size loads the home page once, cold: prints bytes
+   transferred, the number of requests, CSS and JS bytes (compressed, as sent).
+
+Targets (issue 4): home >= 0.7 x static RPS with p99 < 100 ms and no errors; donate >= 0.1 x;
+home <= 300 KB in <= 15 requests, CSS and JS <= 20 KB each.
+
+Usage: make bench   (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 to change the load)
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from scripts.served_site import ROOT, ServedSite
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+PROXY_HEADER = "X-Forwarded-Proto: https"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def get(url: str) -> str:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read().decode()
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str) -> dict:
+    result = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(CONNECTIONS),
+            "--duration",
+            f"{SECONDS}s",
+            "--latency",
+            "--header",
+            PROXY_HEADER,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=SECONDS + 60,
+    )
+    out = result.stdout
+    if "Socket errors" in out or "Non-2xx" in out:
+        print(out)
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(match.group(1))
+    socket_errors = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
+    if match := re.search(socket_errors, out):
+        errors += sum(int(n) for n in match.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        "p99_ms": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "errors": errors,
+    }
+
+
+def page_weight(url: str) -> dict:
+    """One cold load at phone size: what the phone downloads, as the network reports it."""
+    from playwright.sync_api import sync_playwright
+
+    sizes: list[tuple[str, str, int]] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            is_mobile=True,
+            device_scale_factor=2,
+            extra_http_headers={"X-Forwarded-Proto": "https"},
+        )
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        by_id: dict[str, tuple[str, str]] = {}
+        cdp.on(
+            "Network.responseReceived",
+            lambda e: by_id.__setitem__(e["requestId"], (e["type"], e["response"]["url"])),
+        )
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.append(
+                (*by_id.get(e["requestId"], ("Other", "?")), e["encodedDataLength"])
+            ),
+        )
+        page.goto(url, wait_until="networkidle")
+        page.mouse.wheel(0, 20000)  # lazy images below the fold count too
+        page.wait_for_timeout(1500)
+        browser.close()
+    return {
+        "requests": len(sizes),
+        "bytes": sum(size for _, _, size in sizes),
+        "css_bytes": sum(size for kind, _, size in sizes if kind == "Stylesheet"),
+        "js_bytes": sum(size for kind, _, size in sizes if kind == "Script"),
+        "image_bytes": sum(size for kind, _, size in sizes if kind == "Image"),
+        "resources": [{"type": k, "url": u, "bytes": s} for k, u, s in sizes],
+    }
+
+
+def machine() -> str:
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    return f"{os.cpu_count()} cores, {memory_kb / 1024 / 1024:.0f} GiB"
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="ijm-bench-"))
+    print(f"Starting make serve (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')}) ...")
+    site = ServedSite(workdir)
+    base = f"http://127.0.0.1:{site.port}"
+    try:
+        home = get(base + "/")
+        stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', home).group(1)
+        donate = re.search(r'<a[^>]+href="([^"]+)"[^>]*>\s*Donate\b', home)
+        targets = {"static": base + stylesheet, "home": base + "/"}
+        if donate:
+            targets["donate"] = base + donate.group(1)
+        for url in targets.values():
+            for _ in range(20):  # each worker renders and stores its copy first
+                get(url)
+        results = {}
+        for name, url in targets.items():
+            print(f"wrk -c{CONNECTIONS} -d{SECONDS}s {url.removeprefix(base)} ...", flush=True)
+            results[name] = wrk(url)
+            time.sleep(1)
+        weight = page_weight(base + "/")
+    finally:
+        site.stop()
+
+    static_rps = results["static"]["rps"]
+    print(f"\nMachine: {machine()}; {CONNECTIONS} connections, {SECONDS} s each\n")
+    print(f"{'target':<8} {'req/s':>9} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    for name, r in results.items():
+        ratio = r["rps"] / static_rps
+        r["ratio"] = round(ratio, 3)
+        print(
+            f"{name:<8} {r['rps']:>9.0f} {ratio:>6.2f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} "
+            f"{r['errors']:>6}"
+        )
+    if "donate" not in results:
+        print("donate   (no link whose text says Donate on the home page: not measured)")
+    print(
+        f"\nHome page, phone, cold: {weight['bytes'] / 1024:.1f} KB in {weight['requests']} "
+        f"requests; CSS {weight['css_bytes'] / 1024:.1f} KB, "
+        f"JS {weight['js_bytes'] / 1024:.1f} KB, images {weight['image_bytes'] / 1024:.1f} KB"
+    )
+    for resource in weight["resources"]:
+        print(f"  {resource['bytes']:>7} B  {resource['type']:<10} {resource['url']}")
+
+    checks = {
+        "home >= 0.7 x static": results["home"]["ratio"] >= 0.7,
+        "home p99 < 100 ms": results["home"]["p99_ms"] < 100,
+        "no errors": all(r["errors"] == 0 for r in results.values()),
+        "home <= 300 KB": weight["bytes"] <= 300 * 1024,
+        "home <= 15 requests": weight["requests"] <= 15,
+        "CSS <= 20 KB": weight["css_bytes"] <= 20 * 1024,
+        "JS <= 20 KB": weight["js_bytes"] <= 20 * 1024,
+    }
+    if "donate" in results:
+        checks["donate >= 0.1 x static"] = results["donate"]["ratio"] >= 0.1
+    print()
+    for check, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {check}")
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(
+        json.dumps({"machine": machine(), "wrk": results, "weight": weight}, indent=2)
+    )
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The real thing: `make serve` (gunicorn, DEBUG off, collected static files) driven by Debian's
+Chromium through Playwright. No browser is ever downloaded; without Chromium these tests fail
+and say how to install it.
+"""
+
+import os
+
+import pytest
+
+from scripts.served_site import ROOT, ServedSite
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    # The browser talks plain HTTP to gunicorn, as the TLS proxy would; the header tests send
+    # the proxy's X-Forwarded-Proto themselves.
+    site = ServedSite(tmp_path_factory.mktemp("served-site"), {"SECURE_SSL_REDIRECT": "0"})
+    yield site
+    site.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Debian's Chromium is not installed at {CHROMIUM}. Install it with `make browser` "
+            "(apt-get install -y chromium); these tests never download a browser.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page that fails the test on any console error (a CSP violation is one)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"the browser console reported errors: {errors}"
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page into which axe-core can be injected (its script is inline, so CSP is bypassed)."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(
+            f"{AXE_SCRIPT} is missing: run `npm ci --omit=dev` (make test does it).",
+            pytrace=False,
+        )
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.0/2.1/2.2 A and AA rules, plus axe's best practices, on the page as it stands."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
+    )
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]

@@ -1,0 +1,91 @@
+"""`make serve` behind the TLS proxy: headers on every page, static files, cache and logs."""
+
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+PROXY = {"X-Forwarded-Proto": "https"}
+PAGES = ["/", "/stories/", "/stories/aarons-story/", "/about/", "/no-such-page/"]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, headers: dict | None = None):
+    """(status, headers, body) without following redirects; 4xx/5xx are answers, not errors."""
+    opener = urllib.request.build_opener(_NoRedirects)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_carries_the_security_headers_behind_the_proxy(served_site, path):
+    status, headers, _ = fetch(served_site.url + path, PROXY)
+    assert status == (404 if path == "/no-such-page/" else 200)
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    csp = dict(
+        (directive.split(" ", 1) + [""])[:2]
+        for directive in (d.strip() for d in headers["Content-Security-Policy"].split(";"))
+    )
+    assert csp["script-src"] == "'self'"
+    assert "unsafe" not in csp["script-src"] + csp["default-src"] + csp["style-src"]
+    assert csp["frame-ancestors"] == "'none'"
+    assert csp["object-src"] == "'none'"
+    assert "https://checkout.stripe.com" in csp["form-action"]
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_public_pages_have_no_inline_script_or_style(served_site):
+    for path in PAGES:
+        _, _, body = fetch(served_site.url + path, PROXY)
+        html = body.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"<style\b|\sstyle=\"|\son[a-z]+=\"", html), path
+
+
+def test_cookies_are_secure_and_http_only_behind_the_proxy(served_site):
+    _, headers, _ = fetch(served_site.url + "/admin/login/", PROXY)
+    cookies = headers.get_all("Set-Cookie")
+    assert cookies, "the login form sets the CSRF cookie"
+    for cookie in cookies:
+        assert "Secure" in cookie and "HttpOnly" in cookie, cookie
+
+
+def test_the_home_page_is_served_from_the_cache_on_the_second_visit(served_site):
+    fetch(served_site.url + "/?from=cache-test", PROXY)
+    statuses = {fetch(served_site.url + "/?from=cache-test", PROXY)[1]["X-Cache"] for _ in range(4)}
+    assert "HIT" in statuses  # each of the two workers stores its own copy on its first visit
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(served_site):
+    _, _, body = fetch(served_site.url + "/", PROXY)
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body.decode())
+    assert stylesheet, "the stylesheet's address carries its content hash"
+    status, headers, compressed = fetch(
+        served_site.url + stylesheet.group(1), {**PROXY, "Accept-Encoding": "gzip, br"}
+    )
+    assert status == 200
+    assert headers["Content-Encoding"] in {"gzip", "br"}
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+
+
+def test_the_access_log_has_one_line_per_request_without_the_query_string(served_site):
+    fetch(served_site.url + "/stories/?email=donor%40example.org&page=1", PROXY)
+    lines = [line for line in served_site.log().splitlines() if '"GET /stories/"' in line]
+    assert lines, served_site.log()[-2000:]
+    assert re.search(r'"GET /stories/" 200 \d+ \d+ms cache=(HIT|MISS)', lines[-1])
+    assert "donor" not in served_site.log()

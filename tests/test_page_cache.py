@@ -1,0 +1,240 @@
+"""The full-page cache: anonymous visitors get stored pages, and changes show at once."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction, Site
+
+from pages import page_cache
+from pages.models import StoryPage
+from pages.settings import OrganisationSettings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_generation_file(settings, tmp_path):
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
+
+
+def _get(client, url="/", **kwargs):
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache_with_the_same_page(client, seeded_site):
+    first = _get(client)
+    second = _get(client)
+    assert first["X-Cache"] == "MISS"
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_cache_hit_runs_no_database_query(client, seeded_site, django_assert_num_queries):
+    _get(client)
+    with django_assert_num_queries(0):
+        assert _get(client)["X-Cache"] == "HIT"
+
+
+def test_each_address_and_query_string_is_its_own_entry(client, seeded_site):
+    _get(client, "/")
+    assert _get(client, "/stories/")["X-Cache"] == "MISS"
+    assert _get(client, "/stories/?page=2")["X-Cache"] == "MISS"
+    assert _get(client, "/stories/?page=2")["X-Cache"] == "HIT"
+
+
+def test_a_cached_page_still_carries_the_security_headers(client, seeded_site):
+    _get(client)
+    hit = _get(client)
+    assert hit["X-Cache"] == "HIT"
+    assert "frame-ancestors 'none'" in hit["Content-Security-Policy"]
+    assert "camera=()" in hit["Permissions-Policy"]
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_publishing_a_page_shows_the_change_at_once(client, seeded_site):
+    story = StoryPage.objects.get()
+    assert "A brand new summary" not in _get(client).content.decode()
+    assert _get(client)["X-Cache"] == "HIT"
+
+    story.summary = "A brand new summary for the home page."
+    story.save_revision().publish()
+
+    response = _get(client)
+    assert response["X-Cache"] == "MISS"
+    assert "A brand new summary for the home page." in response.content.decode()
+
+
+def test_unpublishing_a_page_removes_it_at_once(client, seeded_site):
+    story = StoryPage.objects.get()
+    _get(client, story.url)
+    assert _get(client, story.url)["X-Cache"] == "HIT"
+    story.unpublish()
+    assert client.get(story.url).status_code == 404
+    assert story.title not in _get(client).content.decode()
+
+
+def test_deleting_and_moving_pages_clear_the_cache(client, seeded_site):
+    story = StoryPage.objects.get()
+    _get(client)
+    story.delete()
+    response = _get(client)
+    assert response["X-Cache"] == "MISS"
+    assert "Read Aaron" not in response.content.decode()
+
+
+def test_a_private_page_is_never_served_from_an_earlier_public_copy(client, seeded_site):
+    story = StoryPage.objects.get()
+    _get(client, story.url)
+    PageViewRestriction.objects.create(page=story, restriction_type="login")
+    assert client.get(story.url).status_code == 302  # to the login page
+
+
+def test_changing_a_site_setting_shows_at_once(client, seeded_site):
+    _get(client)
+    settings_for_site = OrganisationSettings.for_site(Site.objects.get())
+    settings_for_site.tagline = "Together we end online exploitation."
+    settings_for_site.save()
+    response = _get(client)
+    assert response["X-Cache"] == "MISS"
+    assert "Together we end online exploitation." in response.content.decode()
+
+
+def test_adding_a_redirect_clears_the_cache(client, seeded_site):
+    _get(client)
+    Redirect.add_redirect("/old-story/", redirect_to="/stories/")
+    assert _get(client)["X-Cache"] == "MISS"
+
+
+def test_logged_in_staff_always_get_a_fresh_page(client, seeded_site):
+    _get(client)
+    assert _get(client)["X-Cache"] == "HIT"
+    editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-password-1")
+    client.force_login(editor)
+    response = _get(client)
+    assert response["X-Cache"] == "BYPASS"
+    assert b"wagtail-userbar" in response.content  # the editor's own, uncached page
+    client.logout()
+    assert b"wagtail-userbar" not in _get(client).content
+
+
+def test_the_admin_is_never_cached(client, db):
+    client.get("/admin/login/")
+    assert client.get("/admin/login/")["X-Cache"] == "BYPASS"
+
+
+def test_the_clear_page_cache_command_reaches_other_server_processes(client, seeded_site, settings):
+    """Each gunicorn worker has its own local-memory cache; the generation file is shared."""
+    _get(client)
+    assert _get(client)["X-Cache"] == "HIT"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ijm_site.settings_test",
+        "PAGE_CACHE_TEST_GENERATION_FILE": str(settings.PAGE_CACHE_GENERATION_FILE),
+    }
+    code = (
+        "import os, django; django.setup(); from django.conf import settings; "
+        "settings.PAGE_CACHE_GENERATION_FILE = os.environ['PAGE_CACHE_TEST_GENERATION_FILE']; "
+        "from django.core.management import call_command; call_command('clear_page_cache')"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+    assert _get(client)["X-Cache"] == "MISS"
+
+
+def test_a_shared_cache_keeps_the_generation_in_the_cache_itself(client, seeded_site, tmp_path):
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared-cache"),
+        }
+    }
+    (tmp_path / "page-cache-generation").unlink(missing_ok=True)  # written while seeding
+    with override_settings(CACHES=shared):
+        caches["default"].clear()
+        _get(client)
+        assert _get(client)["X-Cache"] == "HIT"
+        generation = page_cache.current_generation()
+        page_cache.start_new_generation()
+        assert page_cache.current_generation() != generation
+        assert _get(client)["X-Cache"] == "MISS"
+        caches["default"].delete(page_cache.GENERATION_KEY)  # evicted: old pages stay unreachable
+        assert _get(client)["X-Cache"] == "MISS"
+        assert not (tmp_path / "page-cache-generation").exists()
+
+
+# Views standing in for the kinds of page the cache must leave alone.
+
+
+def _form_view(request):
+    from django.middleware.csrf import get_token
+
+    token = get_token(request)
+    return HttpResponse(f"<form method=post><input name=csrfmiddlewaretoken value={token}>")
+
+
+def _cookie_view(request):
+    response = HttpResponse("chosen")
+    response.set_cookie("currency", "PHP")
+    return response
+
+
+def _never_cache_view(request):
+    from django.utils.cache import add_never_cache_headers
+
+    response = HttpResponse("thank you")
+    add_never_cache_headers(response)
+    return response
+
+
+def _varies_on_language_view(request):
+    response = HttpResponse("hello")
+    response["Vary"] = "Accept-Language"
+    return response
+
+
+def _echo_view(request):
+    return HttpResponse(f"{request.method} {request.POST.get('amount', '')}")
+
+
+urlpatterns = [
+    path("form/", _form_view),
+    path("cookie/", _cookie_view),
+    path("never/", _never_cache_view),
+    path("language/", _varies_on_language_view),
+    path("echo/", _echo_view),
+]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/form/", "/cookie/", "/never/", "/language/"])
+def test_forms_cookies_and_private_answers_are_never_stored(client, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert first["X-Cache"] == second["X-Cache"] == "BYPASS"
+
+
+@pytest.mark.urls(__name__)
+def test_the_csrf_token_in_a_form_is_each_visitors_own(client):
+    first = client.get("/form/").content
+    other_visitor = client.__class__()
+    assert other_visitor.get("/form/").content != first
+
+
+@pytest.mark.urls(__name__)
+def test_a_post_is_never_answered_from_the_cache(client):
+    client.get("/echo/")
+    assert client.get("/echo/")["X-Cache"] == "HIT"
+    response = client.post("/echo/", {"amount": "50000"})
+    assert response["X-Cache"] == "BYPASS"
+    assert response.content == b"POST 50000"

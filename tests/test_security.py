@@ -1,0 +1,70 @@
+"""Production security settings: check --deploy, HTTPS behind the proxy, CSP, login lockout."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_deploy_reports_no_issues_with_production_settings():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
+    }
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="www.ijm.org.ph")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_plain_http_is_redirected_to_https_and_the_proxy_header_is_trusted(client, seeded_site):
+    plain = client.get("/")
+    assert plain.status_code == 301
+    assert plain["Location"] == "https://testserver/"
+    assert client.get("/", headers={"x-forwarded-proto": "https"}).status_code == 200
+
+
+def test_the_admin_gets_its_own_policy_that_still_forbids_framing_by_other_sites(client):
+    policy = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy
+    assert "object-src 'none'" in policy
+    public = client.get("/robots.txt")["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in public and "unsafe-inline" not in public
+
+
+@override_settings(STRIPE_API_BASE="http://127.0.0.1:12111")
+def test_forms_may_only_post_to_the_site_and_stripe_checkout(client):
+    policy = client.get("/robots.txt")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split("; ") if d.startswith("form-action"))
+    assert form_action == "form-action 'self' https://checkout.stripe.com"
+
+
+def test_repeated_failed_admin_logins_lock_the_account_out(client, settings):
+    User.objects.create_superuser("editor", "editor@example.org", "the-right-password-1")
+    first = client.post("/admin/login/", {"username": "editor", "password": "a-wrong-guess"})
+    assert first.status_code == 200  # the form again, with an error
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/admin/login/", {"username": "editor", "password": "a-wrong-guess"})
+    locked = client.post(
+        "/admin/login/", {"username": "editor", "password": "the-right-password-1"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
