@@ -6,9 +6,10 @@ so under `/admin/` only what cannot break it is enforced: no framing by other si
 no `<base>` hijacking and forms that post back to the site.
 """
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
-from csp.utils import default_config
+from csp.utils import build_policy, default_config
+from django.conf import settings
 
 ADMIN_PREFIX = "/admin/"
 
@@ -29,6 +30,42 @@ ADMIN_DIRECTIVES = {
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's policy and a fast path for public pages.
+
+    Building the policy string costs about as much as serving a cached page, so a public
+    response that asks for nothing special (no nonce, no per-view override) gets the site policy
+    built once per settings object.
+    """
+
+    _built_for = None
+    _site_policy = ""
+
+    def process_response(self, request, response):
+        if self._takes_site_policy(request, response):
+            if HEADER not in response:
+                response[HEADER] = self._cached_site_policy()
+            return response
+        return super().process_response(request, response)
+
+    @staticmethod
+    def _takes_site_policy(request, response) -> bool:
+        return not (
+            request.path_info.startswith(ADMIN_PREFIX)
+            or getattr(request, "_csp_nonce", None)
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or any(
+                getattr(response, attribute, None)
+                for attribute in ("_csp_exempt", "_csp_config", "_csp_update", "_csp_replace")
+            )
+        )
+
+    def _cached_site_policy(self) -> str:
+        policy = settings.CONTENT_SECURITY_POLICY
+        if self._built_for is not policy:
+            self._site_policy = build_policy()
+            self._built_for = policy
+        return self._site_policy
+
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):

@@ -50,8 +50,11 @@ def get(url: str) -> str:
 
 
 def to_ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if match is None:
+        raise ValueError(f"wrk printed a latency this script cannot read: {value!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(url: str) -> dict:
@@ -75,7 +78,7 @@ def wrk(url: str) -> dict:
         timeout=SECONDS + 60,
     )
     out = result.stdout
-    if "Socket errors" in out or "Non-2xx" in out:
+    if "Socket errors" in out or "Non-2xx" in out or "50%" not in out:
         print(out)
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
@@ -85,8 +88,8 @@ def wrk(url: str) -> dict:
         errors += sum(int(n) for n in match.groups())
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99_ms": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p50_ms": to_ms(re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)),
+        "p99_ms": to_ms(re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE).group(1)),
         "requests": int(re.search(r"(\d+) requests in", out).group(1)),
         "errors": errors,
     }
