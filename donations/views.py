@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import stripe
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -128,8 +129,12 @@ def donate_view(request, page: DonatePage):
     return HttpResponseSeeOther(started.url)
 
 
+@never_cache
 def thank_you_view(request, page: DonatePage):
-    """Reads the Checkout Session to thank the donor. It never changes a gift's status."""
+    """Reads the Checkout Session to thank the donor. It never changes a gift's status.
+
+    Never cached: it names the donor and shows the gift's state at this moment.
+    """
     context = page.get_context(request)
     session_id = request.GET.get("session_id", "")
     if not _SESSION_ID.match(session_id) or not stripe_client.is_configured():

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 from scripts.served_site import ROOT, ServedSite
+from tests.fake_stripe import FakeStripeServer
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -47,6 +48,12 @@ def get(url: str) -> str:
     request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return response.read().decode()
+
+
+def x_cache(url: str) -> str:
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.headers.get("X-Cache", "")
 
 
 def to_ms(value: str) -> float:
@@ -147,7 +154,17 @@ def main() -> int:
         sys.exit("wrk is missing: apt-get install -y wrk")
     workdir = Path(tempfile.mkdtemp(prefix="ijm-bench-"))
     print(f"Starting make serve (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')}) ...")
-    site = ServedSite(workdir)
+    # Online giving on, against the local fake Stripe: the donate page shows its real form.
+    stripe = FakeStripeServer().start()
+    site = ServedSite(
+        workdir,
+        {
+            "STRIPE_API_BASE": stripe.url,
+            "STRIPE_SECRET_KEY": "sk_test_bench",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
+            "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+        },
+    )
     base = f"http://127.0.0.1:{site.port}"
     try:
         home = get(base + "/")
@@ -165,8 +182,10 @@ def main() -> int:
             results[name] = wrk(url)
             time.sleep(1)
         weight = page_weight(base + "/")
+        cache_outcomes = {name: x_cache(url) for name, url in targets.items() if name != "static"}
     finally:
         site.stop()
+        stripe.stop()
 
     static_rps = results["static"]["rps"]
     print(f"\nMachine: {machine()}; {CONNECTIONS} connections, {SECONDS} s each\n")
@@ -178,6 +197,7 @@ def main() -> int:
             f"{name:<8} {r['rps']:>9.0f} {ratio:>6.2f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} "
             f"{r['errors']:>6}"
         )
+    print(f"X-Cache: {', '.join(f'{name} {outcome}' for name, outcome in cache_outcomes.items())}")
     if "donate" not in results:
         print("donate   (no link whose text says Donate on the home page: not measured)")
     print(

@@ -27,15 +27,16 @@ def free_port() -> int:
 class ServedSite:
     """A `make serve` process on a spare port with its own SQLite database and media folder."""
 
-    def __init__(self, workdir: Path, extra_env: dict | None = None):
-        self.port = free_port()
+    def __init__(self, workdir: Path, extra_env: dict | None = None, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.log_path = workdir / "serve.log"
+        self.database = workdir / "db.sqlite3"
         env = {k: v for k, v in os.environ.items() if k not in ENV_NOT_PASSED}
         env.update(
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="localhost,127.0.0.1",
-            DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+            DATABASE_URL=f"sqlite:///{self.database}",
             MEDIA_ROOT=str(workdir / "media"),
             PORT=str(self.port),
             WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),

@@ -1,6 +1,7 @@
 """The full-page cache: anonymous visitors get stored pages, and changes show at once."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -16,6 +17,7 @@ from wagtail.models import PageViewRestriction, Site
 from pages import page_cache
 from pages.models import StoryPage
 from pages.settings import OrganisationSettings
+from tests.conftest import publish_confirmed_story
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ def test_publishing_a_page_shows_the_change_at_once(client, seeded_site):
     assert _get(client)["X-Cache"] == "HIT"
 
     story.summary = "A brand new summary for the home page."
-    story.save_revision().publish()
+    publish_confirmed_story(story)
 
     response = _get(client)
     assert response["X-Cache"] == "MISS"
@@ -238,3 +240,27 @@ def test_a_post_is_never_answered_from_the_cache(client):
     response = client.post("/echo/", {"amount": "50000"})
     assert response["X-Cache"] == "BYPASS"
     assert response.content == b"POST 50000"
+
+
+def test_each_visit_to_the_donate_form_gets_its_own_form(client, fake_stripe, donate_page):
+    first = client.get("/donate/")
+    second = client.get("/donate/")
+    assert first["X-Cache"] == second["X-Cache"] == "BYPASS"
+    token = re.compile(rb'name="form_token" value="([^"]+)"')
+    assert token.search(first.content).group(1) != token.search(second.content).group(1)
+
+
+def test_the_thank_you_page_always_shows_the_gift_as_it_is_now(client, fake_stripe, donate_page):
+    from donations.models import Donation
+    from tests.test_donations_checkout import DONATE_URL, _gift
+
+    client.post(DONATE_URL, _gift(client))
+    session_id = Donation.objects.get().stripe_checkout_session_id
+    url = f"/donate/thank-you/?session_id={session_id}"
+    processing = client.get(url)
+    assert "is being processed" in processing.content.decode()
+    assert processing["X-Cache"] == "BYPASS"
+    assert "no-store" in processing["Cache-Control"]
+
+    fake_stripe.sessions[session_id].update(status="complete", payment_status="paid")
+    assert "is on its way" in client.get(url).content.decode()

@@ -21,7 +21,12 @@ def test_check_deploy_reports_no_issues_with_production_settings():
         for k, v in os.environ.items()
         if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT"}
     }
-    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="www.ijm.org.ph")
+    # Production with several workers shares Redis; nothing connects to it during the checks.
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="www.ijm.org.ph",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -31,7 +36,8 @@ def test_check_deploy_reports_no_issues_with_production_settings():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # Only django-ratelimit's "not officially supported" note about Django's RedisCache is off.
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 @override_settings(SECURE_SSL_REDIRECT=True)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from scripts.served_site import ROOT, ServedSite
+from scripts.served_site import ROOT, ServedSite, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,11 +27,42 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+WEBHOOK_SECRET = "whsec_e2e_local"
+
+
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory):
-    # The browser talks plain HTTP to gunicorn, as the TLS proxy would; the header tests send
-    # the proxy's X-Forwarded-Proto themselves.
-    site = ServedSite(tmp_path_factory.mktemp("served-site"), {"SECURE_SSL_REDIRECT": "0"})
+def fake_stripe_server():
+    """The fake Stripe of tests/fake_stripe.py, posting signed webhooks to the served site."""
+    from tests.fake_stripe import FakeStripeServer
+
+    site_port = free_port()
+    server = FakeStripeServer(
+        webhook_url=f"http://127.0.0.1:{site_port}/stripe/webhook/",
+        webhook_secret=WEBHOOK_SECRET,
+    ).start()
+    server.site_port = site_port
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory, fake_stripe_server):
+    """`make serve` with online giving on, against the fake Stripe.
+
+    The browser talks plain HTTP to gunicorn, as the TLS proxy would; the header tests send the
+    proxy's X-Forwarded-Proto themselves.
+    """
+    site = ServedSite(
+        tmp_path_factory.mktemp("served-site"),
+        {
+            "SECURE_SSL_REDIRECT": "0",
+            "STRIPE_API_BASE": fake_stripe_server.url,
+            "STRIPE_SECRET_KEY": "sk_test_e2e",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_e2e",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        },
+        port=fake_stripe_server.site_port,
+    )
     yield site
     site.stop()
 

@@ -8,6 +8,7 @@ from tests.e2e.conftest import axe_violations
 def test_a_visitor_reads_the_home_page_then_a_story(served_site, phone):
     phone.goto(served_site.url + "/")
     assert phone.locator("h1").first.is_visible()
+    assert phone.get_by_role("link", name="Donate").first.is_visible()
 
     phone.get_by_role("link", name="Read Aaron's story").click()
     phone.wait_for_url("**/stories/aarons-story/")
