@@ -25,7 +25,18 @@ def test_the_skip_link_takes_a_keyboard_user_to_the_content(served_site, phone):
     assert phone.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/", "/stories/", "/stories/aarons-story/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/stories/",
+        "/stories/aarons-story/",
+        "/search/",
+        "/search/?q=children",
+        "/search/?q=zzzznothing",
+        "/no-such-page/",
+    ],
+)
 def test_axe_finds_no_accessibility_violations(served_site, axe_page, path):
     axe_page.goto(served_site.url + path)
     assert axe_violations(axe_page) == []
