@@ -266,6 +266,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind the proxy, the address that counts is the one the proxy reports, as for rate limits.
+AXES_CLIENT_IP_CALLABLE = "donations.client_address.client_ip"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "IJM Philippines"

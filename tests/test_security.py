@@ -74,3 +74,24 @@ def test_repeated_failed_admin_logins_lock_the_account_out(client, settings):
     )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_behind_the_proxy_is_for_the_attackers_address_only(client, settings):
+    User.objects.create_superuser("editor", "editor@example.org", "the-right-password-1")
+    attacker = {"x-forwarded-for": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "editor", "password": "guess"}, headers=attacker)
+    assert (
+        client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "the-right-password-1"},
+            headers=attacker,
+        ).status_code
+        == 429
+    )
+    editor_at_home = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": "the-right-password-1"},
+        headers={"x-forwarded-for": "198.51.100.7"},
+    )
+    assert editor_at_home.status_code == 302  # signed in
