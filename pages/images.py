@@ -18,6 +18,17 @@ from pages.image_privacy import strip_metadata
 
 
 class SiteImage(AbstractImage):
+    description = models.CharField(
+        "description (alt text)",
+        blank=True,
+        max_length=255,
+        default="",
+        help_text=(
+            "What the picture shows, in a sentence, for people who can't see it: screen readers "
+            "read it out. Needed before the image can be a page's main picture. Never a name."
+        ),
+    )
+
     admin_form_fields = Image.admin_form_fields
 
     class Meta(AbstractImage.Meta):
@@ -30,6 +41,10 @@ class SiteImage(AbstractImage):
         # the descriptor, so a queryset that defers the file costs no extra query.
         stored = self.__dict__.get("file") if self.pk else None
         self._clean_file_name = getattr(stored, "name", stored) or None
+
+    def mark_file_as_unchecked(self) -> None:
+        """The next save cleans the file again (see the strip_image_metadata command)."""
+        self._clean_file_name = None
 
     def save(self, *args, **kwargs):
         if self.file and (not self.file._committed or self.file.name != self._clean_file_name):

@@ -27,10 +27,14 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
-CONSENT_LABEL = "The survivor's consent to share this story is on file."
-ANONYMITY_LABEL = (
-    "This story holds no identifying detail: no real name, school, street or face "
-    "(in the text or in any photo)."
+CONSENT_LABEL = "Consent is on file"
+CONSENT_HELP = (
+    "Tick to confirm the survivor's (or their guardian's) consent to share this story is on file."
+)
+ANONYMITY_LABEL = "No identifying detail"
+ANONYMITY_HELP = (
+    "Tick to confirm the story holds no real name, school, street or face, in the text or in "
+    "any photo."
 )
 CONFIRMATION_HELP = (
     "Tick both each time you publish, schedule, submit for approval or approve a story. "
@@ -51,8 +55,10 @@ class StoryConfirmation(models.Model):
     revision = models.OneToOneField(
         "wagtailcore.Revision", on_delete=models.CASCADE, related_name="story_confirmation"
     )
-    consent_on_file = models.BooleanField(default=False, help_text=CONSENT_LABEL)
-    no_identifying_detail = models.BooleanField(default=False, help_text=ANONYMITY_LABEL)
+    consent_on_file = models.BooleanField(CONSENT_LABEL, default=False, help_text=CONSENT_HELP)
+    no_identifying_detail = models.BooleanField(
+        ANONYMITY_LABEL, default=False, help_text=ANONYMITY_HELP
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -125,9 +131,11 @@ class StoryPageForm(WagtailAdminPageForm):
     """The story editor's form: two confirmations, never ticked in advance."""
 
     confirm_consent_on_file = forms.BooleanField(
-        required=False, label=CONSENT_LABEL, help_text=CONFIRMATION_HELP
+        required=False, label=CONSENT_LABEL, help_text=CONSENT_HELP
     )
-    confirm_no_identifying_detail = forms.BooleanField(required=False, label=ANONYMITY_LABEL)
+    confirm_no_identifying_detail = forms.BooleanField(
+        required=False, label=ANONYMITY_LABEL, help_text=ANONYMITY_HELP
+    )
 
     CONFIRMATION_FIELDS = {
         "consent_on_file": "confirm_consent_on_file",

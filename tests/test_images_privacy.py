@@ -263,3 +263,23 @@ def test_a_story_image_needs_a_description_to_serve_as_alt_text(seeded_site):
     image.description = "Children's drawings pinned to a wall"
     image.save()
     story.full_clean()
+
+
+def test_the_clean_up_command_cleans_images_stored_before_stripping_existed(capsys):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    image = _save(gps_jpeg(), "old.jpg")
+    image.get_rendition("width-20")
+    # An image stored the old way: its raw, GPS-tagged bytes written straight to storage.
+    raw_name = default_storage.save("original_images/legacy.jpg", ContentFile(gps_jpeg()))
+    SiteImage.objects.filter(pk=image.pk).update(file=raw_name)
+    assert b"GPS" in _stored_bytes(SiteImage.objects.get(pk=image.pk))
+
+    call_command("strip_image_metadata")
+
+    image = SiteImage.objects.get(pk=image.pk)
+    _assert_no_metadata(_stored_bytes(image))
+    assert not image.renditions.exists()
+    assert "Cleaned 1 image(s)" in capsys.readouterr().out
