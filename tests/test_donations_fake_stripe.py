@@ -35,7 +35,7 @@ def test_params_are_parsed_back_into_nested_dicts_and_lists():
     }  # fmt: skip
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_visiting_the_hosted_checkout_pays_and_posts_signed_webhooks_to_the_site(
     live_server, settings, seeded_site
 ):
