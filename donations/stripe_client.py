@@ -17,6 +17,10 @@ API_VERSION = stripe.api_version
 DEFAULT_API_BASE = stripe.DEFAULT_API_BASE
 
 
+_http_client: dict[float, stripe.HTTPClient] = {}
+"""The HTTP client we made, by its timeout, so it is only replaced when the timeout changes."""
+
+
 class StripeNotConfigured(Exception):
     """Online giving is off: the secret key (or webhook secret) is missing."""
 
@@ -42,9 +46,9 @@ def configure() -> None:
     stripe.api_base = settings.STRIPE_API_BASE or DEFAULT_API_BASE
     stripe.max_network_retries = int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2))
     timeout = float(getattr(settings, "STRIPE_TIMEOUT", 10))
-    client = stripe.default_http_client
-    if not isinstance(client, stripe.RequestsClient) or client._timeout != timeout:
-        stripe.default_http_client = stripe.RequestsClient(timeout=timeout)
+    if _http_client.get(timeout) is not stripe.default_http_client:
+        _http_client.clear()
+        _http_client[timeout] = stripe.default_http_client = stripe.RequestsClient(timeout=timeout)
     stripe.enable_telemetry = False
 
 

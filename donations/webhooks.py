@@ -390,7 +390,8 @@ def receive(payload: bytes, signature: str) -> tuple[int, str]:
         logger.warning("webhook refused: body is not a Stripe event")
         return 400, "bad payload"
 
-    request_id = _id((event.get("request") or {}).get("id")) if event.get("request") else ""
+    request = event.get("request")
+    request_id = (request.get("id") or "") if isinstance(request, dict) else (request or "")
     try:
         fresh, outcome = apply_event(event)
     except EventNotReady as reason:

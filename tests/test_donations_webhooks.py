@@ -443,3 +443,12 @@ def test_subscription_events_for_unknown_subscriptions_are_ignored(fake_stripe, 
     for type_ in ("customer.subscription.updated", "customer.subscription.deleted"):
         assert post_event(stripe_shapes.event(type_, obj)).status_code == 200
     assert not RecurringGift.objects.exists()
+
+
+def test_the_log_line_carries_stripes_request_id(give, fake_stripe, post_event, caplog):
+    evt = _completed_event(fake_stripe, give())
+    evt["request"] = {"id": "req_abc123", "idempotency_key": None}
+    with caplog.at_level(logging.INFO, logger="ijm.payments"):
+        post_event(evt)
+    [line] = [r.getMessage() for r in caplog.records if evt["id"] in r.getMessage()]
+    assert "type=checkout.session.completed" in line and "request_id=req_abc123" in line
