@@ -11,16 +11,23 @@ Enforcement sits where publishing happens, so every path meets it:
 - ``StoryPage.publish()`` (behind ``revision.publish()``: the create view, bulk publish,
   workflow approval, ``publish_scheduled`` and any code) refuses an unconfirmed revision;
 - ``StoryPage.save()`` refuses to store a live story whose live revision is unconfirmed, which
-  also catches Wagtail's edit view (it runs the publish action directly) and page copies;
+  also catches Wagtail's edit view and admin API (they run the publish action directly); new
+  stories, copies and aliases always start as drafts;
+- a ``pre_save`` check on ``Revision`` refuses to schedule an unconfirmed story version, whoever
+  asks, and ``manage.py publish_scheduled`` skips one with a message;
 - the editor's form asks for both ticks whenever the person publishes, schedules, submits for
   approval or approves, with field errors saying what is missing;
 - admin hooks and `SafeguardingMiddleware` turn a refusal into a message instead of an error page.
 """
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -208,6 +215,22 @@ class StoryPageForm(WagtailAdminPageForm):
                 for field, form_field in self.CONFIRMATION_FIELDS.items()
             } | {"user": self.for_user}
         return page
+
+
+@receiver(pre_save, sender="wagtailcore.Revision")
+def refuse_to_schedule_an_unconfirmed_story(sender, instance, update_fields=None, **kwargs):
+    """Scheduling writes `approved_go_live_at` on the revision: the deepest point every path
+    to a scheduled publication shares."""
+    if instance.approved_go_live_at is None or instance.pk is None:
+        return
+    if update_fields is not None and "approved_go_live_at" not in update_fields:
+        return
+    story_type = ContentType.objects.get_for_model(apps.get_model("pages", "StoryPage"))
+    if instance.content_type_id != story_type.pk:
+        return
+    missing = missing_confirmations(instance)
+    if missing:
+        raise StoryNotConfirmedError(instance.content_object, missing)
 
 
 def _edit_url(page_id) -> str:

@@ -472,3 +472,13 @@ def test_the_admin_api_publish_action_is_refused_with_a_json_message(moderator, 
     assert response.status_code == 400
     assert "no editor has confirmed" in response.json()["message"]
     assert not StoryPage.objects.get(pk=draft_story.pk).live
+
+
+def test_the_admin_api_cannot_schedule_an_unconfirmed_story(moderator, draft_story):
+    draft_story.go_live_at = timezone.now() + timedelta(days=1)
+    draft_story.save_revision()
+    browser = _browser(User.objects.get(username="moderator"))
+    response = browser.post(f"/admin/api/main/pages/{draft_story.pk}/action/publish/")
+    assert response.status_code == 400
+    assert "no editor has confirmed" in response.json()["message"]
+    assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
