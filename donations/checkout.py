@@ -6,6 +6,7 @@ failure to reach Stripe at all, which we record here, since no webhook will ever
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 import stripe
@@ -63,13 +64,28 @@ def session_params(
     return params
 
 
+def _same_gift(donation: Donation, data: dict) -> bool:
+    return (donation.amount, donation.currency, donation.frequency, donation.donor_email) == (
+        data["amount"],
+        data["currency"],
+        data["frequency"],
+        data["email"].strip(),
+    )
+
+
 def _pending_donation(page: DonatePage, data: dict) -> tuple[Donation, bool]:
-    """The pending Donation for this form submission; the same one if it was sent twice."""
+    """The pending Donation for this form submission; the same one if it was sent twice.
+
+    A donor who comes back from Stripe with the browser's Back button and changes the gift sends
+    the same token with other choices: that is a new gift, not a repeat.
+    """
     token = data.get("form_token")
     if token:
         existing = Donation.objects.filter(form_token=token).first()
         if existing is not None:
-            return existing, False
+            if _same_gift(existing, data):
+                return existing, False
+            token = uuid.uuid4()
     try:
         with transaction.atomic():
             donation = Donation.objects.create(

@@ -410,3 +410,18 @@ def test_the_client_address_falls_back_to_the_connection(rf, settings):
     settings.TRUSTED_PROXY_HOPS = 0
     request = rf.post("/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="192.0.2.2")
     assert client_ip(request) == "192.0.2.2"
+
+
+def test_coming_back_from_stripe_and_changing_the_gift_starts_a_new_checkout(
+    client, fake_stripe, donate_page
+):
+    data = _gift(client)
+    first = client.post(DONATE_URL, data)
+    changed = client.post(DONATE_URL, {**data, "amount_choice": "250000"})  # same page, Back
+    assert first["Location"] != changed["Location"]
+    assert sorted(Donation.objects.values_list("amount", flat=True)) == [100000, 250000]
+    amounts = [
+        c.params["line_items"][0]["price_data"]["unit_amount"]
+        for c in fake_stripe.calls("POST", "/v1/checkout/sessions")
+    ]
+    assert amounts == ["100000", "250000"]
