@@ -125,11 +125,11 @@ class DonatePage(RoutablePageMixin, Page):
         """``3.50`` → ``3.5``, ``3.00`` → ``3``: how a donor reads a percentage."""
         return format(self.fee_percentage.normalize(), "f")
 
-    def presets_for(self, currency: str, frequency: str) -> list[int]:
-        """Preset amounts in minor units, smallest first."""
+    def presets_for(self, currency: str, frequency: str, presets=None) -> list[int]:
+        """Preset amounts in minor units, smallest first (``presets``: rows already read)."""
         rows = [
             p.amount
-            for p in self.presets.all()
+            for p in (self.presets.all() if presets is None else presets)
             if p.currency == currency and p.frequency == frequency
         ]
         whole = sorted(rows) if rows else DEFAULT_PRESETS.get((currency, frequency), [])
@@ -143,6 +143,7 @@ class DonatePage(RoutablePageMixin, Page):
         return self.php_minimum * per_major, self.php_maximum * per_major
 
     def preset_groups(self) -> list[dict]:
+        presets = list(self.presets.all())  # one query for every currency and frequency
         return [
             {
                 "currency": currency,
@@ -150,7 +151,7 @@ class DonatePage(RoutablePageMixin, Page):
                 "frequency_label": Frequency(frequency).label,
                 "amounts": [
                     (amount, format_money(amount, currency))
-                    for amount in self.presets_for(currency, frequency)
+                    for amount in self.presets_for(currency, frequency, presets)
                 ],
             }
             for currency in CURRENCIES

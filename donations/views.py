@@ -18,6 +18,7 @@ from donations.checkout import CheckoutUnavailable, start_checkout
 from donations.forms import OTHER, DonationForm
 from donations.models import DonatePage, Donation, Frequency
 from donations.money import format_money
+from pages import page_cache
 
 logger = logging.getLogger("ijm.payments")
 
@@ -90,7 +91,10 @@ def donate_view(request, page: DonatePage):
 
     if request.method != "POST":
         initial = {name: request.GET[name] for name in CHOICE_FIELDS if name in request.GET}
-        return _render(request, page, DonationForm(initial=initial, page=page))
+        form = DonationForm(initial=initial, page=page)
+        # Cached once; each visitor still gets their own CSRF token and one-time form token.
+        page_cache.serve_with_fresh_tokens(request, form.initial["form_token"])
+        return _render(request, page, form)
 
     if "refresh" in request.POST:
         # No-JavaScript path: the donor changed currency or frequency and asked for its amounts.

@@ -10,6 +10,12 @@ What is cached: the 200 answers to GET/HEAD requests from visitors without a ses
 cookie, did not use the CSRF token (forms) and are not marked private or no-cache. Staff with a
 session cookie always get a fresh page.
 
+A form page may opt in with ``serve_with_fresh_tokens(request, *one_time_values)``: it is stored
+once, and every visitor served from the cache gets their own CSRF token (and cookie, through
+Django's CSRF middleware) and a fresh UUID in place of each one-time value (such as the donate
+form's idempotency token), so what a visitor posts is checked exactly as if the page had been
+rendered for them.
+
 Clearing: every entry's key carries a *generation*. Publishing, unpublishing, moving or deleting
 a page, saving a site setting, a redirect, a site, an image or a privacy rule starts a new
 generation, so every old entry is unreachable at once and expires on its own. The generation
@@ -20,6 +26,7 @@ or in a small file beside the code when each process has its own local-memory ca
 import hashlib
 import logging
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -27,6 +34,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import cc_delim_re
 
 logger = logging.getLogger("ijm.page_cache")
@@ -35,6 +43,8 @@ GENERATION_KEY = "page-cache:generation"
 UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 HEADERS_NOT_STORED = {"set-cookie", "x-cache"}
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: a page with a message
+FRESH_VALUES = "_page_cache_fresh_values"
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
 def _cache():
@@ -83,6 +93,11 @@ def start_new_generation() -> None:
     logger.debug("page cache cleared")
 
 
+def serve_with_fresh_tokens(request, *one_time_values) -> None:
+    """Let this form page be cached; see the module docstring."""
+    setattr(request, FRESH_VALUES, [str(value) for value in one_time_values])
+
+
 def _request_is_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -97,7 +112,11 @@ def _request_is_cacheable(request) -> bool:
 def _response_is_cacheable(request, response) -> bool:
     if response.status_code != 200 or response.streaming:
         return False
-    if response.cookies or request.META.get("CSRF_COOKIE_USED"):
+    fresh_tokens = getattr(request, FRESH_VALUES, None) is not None
+    allowed_cookies = {settings.CSRF_COOKIE_NAME} if fresh_tokens else set()
+    if set(response.cookies) - allowed_cookies:
+        return False
+    if _uses_csrf(response) and not fresh_tokens:
         return False
     cache_control = {
         directive.split("=")[0].strip().lower()
@@ -110,6 +129,14 @@ def _response_is_cacheable(request, response) -> bool:
         return False  # the page depends on something other than the session we excluded
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
+
+
+def _uses_csrf(response) -> bool:
+    """Django sets the CSRF cookie on every answer that asked for a token (Django 5 has no
+    CSRF_COOKIE_USED flag any more); a token in the page counts too."""
+    return settings.CSRF_COOKIE_NAME in response.cookies or bool(
+        CSRF_FIELD.search(response.content)
+    )
 
 
 def _key(request, generation: str) -> str:
@@ -131,23 +158,40 @@ class PageCacheMiddleware:
         key = _key(request, current_generation())
         stored = cache.get(key)
         if stored is not None:
-            status, headers, content = stored
+            status, headers, content, csrf_tokens, one_time_values = stored
+            if csrf_tokens:
+                csrf = CsrfViewMiddleware(self.get_response)
+                csrf.process_request(request)  # the visitor's own CSRF secret, or a new one
+                for token in csrf_tokens:
+                    content = content.replace(token, get_token(request).encode())
+            for value in one_time_values:
+                content = content.replace(value.encode(), str(uuid.uuid4()).encode())
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
+            if csrf_tokens:
+                csrf.process_response(request, response)  # sets the visitor's CSRF cookie
             return self._mark(response, "HIT")
 
         response = self.get_response(request)
         if not _response_is_cacheable(request, response):
             return self._mark(response, "BYPASS")
+        csrf_tokens = sorted(set(CSRF_FIELD.findall(response.content)))
+        if settings.CSRF_COOKIE_NAME in response.cookies and not csrf_tokens:
+            return self._mark(response, "BYPASS")  # the token is used some other way
         headers = [
             (name, value)
             for name, value in response.items()
             if name.lower() not in HEADERS_NOT_STORED
         ]
-        cache.set(
-            key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+        entry = (
+            response.status_code,
+            headers,
+            response.content,
+            csrf_tokens,
+            getattr(request, FRESH_VALUES, []),
         )
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return self._mark(response, "MISS")
 
     @staticmethod

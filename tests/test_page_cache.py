@@ -6,10 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.http import HttpResponse
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import path
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction, Site
@@ -242,12 +243,71 @@ def test_a_post_is_never_answered_from_the_cache(client):
     assert response.content == b"POST 50000"
 
 
-def test_each_visit_to_the_donate_form_gets_its_own_form(client, fake_stripe, donate_page):
+FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def test_the_donate_form_is_cached_but_each_visitor_gets_their_own_tokens(
+    client, fake_stripe, donate_page
+):
     first = client.get("/donate/")
-    second = client.get("/donate/")
-    assert first["X-Cache"] == second["X-Cache"] == "BYPASS"
-    token = re.compile(rb'name="form_token" value="([^"]+)"')
-    assert token.search(first.content).group(1) != token.search(second.content).group(1)
+    visitors = [Client() for _ in range(2)]
+    hits = [visitor.get("/donate/") for visitor in visitors]
+    assert first["X-Cache"] == "MISS"
+    assert [hit["X-Cache"] for hit in hits] == ["HIT", "HIT"]
+    pages = [response.content.decode() for response in (first, *hits)]
+    assert len({FORM_TOKEN.search(html).group(1) for html in pages}) == 3
+    assert len({CSRF_TOKEN.search(html).group(1) for html in pages}) == 3
+    for visitor, hit in zip(visitors, hits, strict=True):
+        assert hit.cookies[settings.CSRF_COOKIE_NAME].value  # each gets a CSRF cookie
+        assert visitor.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def test_a_visitor_served_the_cached_donate_form_can_give(fake_stripe, donate_page):
+    from donations.models import Donation
+
+    Client().get("/donate/")  # stores the page
+    donor = Client(enforce_csrf_checks=True)
+    page = donor.get("/donate/")
+    assert page["X-Cache"] == "HIT"
+    html = page.content.decode()
+    response = donor.post(
+        "/donate/",
+        {
+            "csrfmiddlewaretoken": CSRF_TOKEN.search(html).group(1),
+            "form_token": FORM_TOKEN.search(html).group(1),
+            "currency": "PHP",
+            "frequency": "once",
+            "amount_choice": "100000",
+            "name": "Maria Santos",
+            "email": "maria@example.com",
+        },
+    )
+    assert response.status_code == 303, response.content.decode()[:500]
+    donation = Donation.objects.get()
+    assert str(donation.form_token) == FORM_TOKEN.search(html).group(1)
+
+
+def test_a_cached_donate_form_cannot_be_posted_with_another_visitors_token(
+    fake_stripe, donate_page
+):
+    first = Client()
+    html = first.get("/donate/").content.decode()
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.get("/donate/")
+    response = stranger.post(
+        "/donate/",
+        {
+            "csrfmiddlewaretoken": "x" * 64,
+            "form_token": FORM_TOKEN.search(html).group(1),
+            "currency": "PHP",
+            "frequency": "once",
+            "amount_choice": "100000",
+            "name": "Eve",
+            "email": "eve@example.com",
+        },
+    )
+    assert response.status_code == 403
 
 
 def test_the_thank_you_page_always_shows_the_gift_as_it_is_now(client, fake_stripe, donate_page):

@@ -41,6 +41,11 @@ def test_a_donor_completes_a_gift_through_stripe_checkout(served_site, fake_stri
     assert ("checkout.session.completed", 200) in fake_stripe_server.fake.delivered
     wait_for_status(served_site, "maria@example.com", "paid")
 
+    log = served_site.log()
+    assert "ijm.payments event=evt_" in log and "type=checkout.session.completed" in log
+    assert "request_id=" in log
+    assert "maria@example.com" not in log and "Maria Santos" not in log
+
 
 def tab_until(page, selector: str, limit: int = 80) -> None:
     for _ in range(limit):
