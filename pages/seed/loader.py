@@ -157,6 +157,10 @@ def load_seed_content() -> SeedReport:
                 title="Donate",
                 slug="donate",
                 seo_title="Give to protect children from online sexual exploitation",
+                search_description=(
+                    "Give once or monthly, in pesos or US dollars, to help IJM Philippines "
+                    "protect Filipino children from online sexual exploitation."
+                ),
                 show_in_menus=False,
                 presets=[
                     DonationPreset(currency=currency, frequency=frequency, amount=amount)

@@ -99,3 +99,9 @@ def test_the_access_log_has_one_line_per_request_without_the_query_string(served
     assert lines, served_site.log()[-2000:]
     assert re.search(r'"GET /stories/" 200 \d+ \d+ms cache=(HIT|MISS)', lines[-1])
     assert "donor" not in served_site.log()
+
+
+@pytest.mark.parametrize("path", ["/", "/donate/"])
+def test_the_pages_a_search_result_leads_to_describe_themselves(served_site, path):
+    _, _, body = fetch(served_site.url + path, PROXY)
+    assert re.search(r'<meta name="description" content="[^"]{50,}">', body.decode())
