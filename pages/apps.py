@@ -6,6 +6,7 @@ class PagesConfig(AppConfig):
     verbose_name = "Site pages"
 
     def ready(self):
-        from pages import page_cache
+        from pages import page_cache, renditions
 
         page_cache.connect_signals()
+        renditions.connect_signals()

@@ -87,3 +87,22 @@ def test_renditions_are_real_avif_and_webp_files(client, seeded_site):
         with Image.open(BytesIO(body)) as rendition:
             assert rendition.format == kind
             assert rendition.size == (480, 270)
+
+
+def test_publishing_makes_every_rendition_the_pages_will_ask_for(
+    client, seeded_site, django_capture_on_commit_callbacks
+):
+    from pages.images import SiteRendition
+
+    story = StoryPage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        seeded_site.hero_image = _image("hero")
+        seeded_site.save_revision().publish()
+        story.image = _image("story", size=(1200, 800))
+        publish_confirmed_story(story)
+    made = SiteRendition.objects.count()
+    assert made == 10 + 13  # hero: 3 sizes x 3 formats; story: 4 x 3; each a sharing image
+
+    for url in ("/", "/stories/", story.url):
+        assert client.get(url).status_code == 200
+    assert SiteRendition.objects.count() == made  # nothing left for the first visitor to wait for
