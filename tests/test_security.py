@@ -95,3 +95,11 @@ def test_a_lockout_behind_the_proxy_is_for_the_attackers_address_only(client, se
         headers={"x-forwarded-for": "198.51.100.7"},
     )
     assert editor_at_home.status_code == 302  # signed in
+
+
+def test_the_admin_does_not_send_staff_emails_to_gravatar(client):
+    staff = User.objects.create_superuser("editor", "editor@example.org", "the-right-password-1")
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "gravatar" not in response.content.decode()
