@@ -1,10 +1,14 @@
 """`make serve` behind the TLS proxy: headers on every page, static files, cache and logs."""
 
+import os
 import re
+import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
+
+from scripts.served_site import ROOT
 
 PROXY = {"X-Forwarded-Proto": "https"}
 PAGES = [
@@ -105,3 +109,25 @@ def test_the_access_log_has_one_line_per_request_without_the_query_string(served
 def test_the_pages_a_search_result_leads_to_describe_themselves(served_site, path):
     _, _, body = fetch(served_site.url + path, PROXY)
     assert re.search(r'<meta name="description" content="[^"]{50,}">', body.decode())
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "make serve needs SECRET_KEY"),
+        ("ALLOWED_HOSTS", "make serve needs ALLOWED_HOSTS"),
+    ],
+)
+def test_make_serve_refuses_to_start_without_its_secrets(missing, message):
+    env = {**os.environ, "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "localhost", "PORT": "1"}
+    del env[missing]
+    result = subprocess.run(
+        ["make", "--no-print-directory", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
