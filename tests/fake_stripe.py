@@ -48,6 +48,8 @@ import itertools
 import json
 import re
 import secrets
+import signal
+import sys
 import threading
 import time
 import urllib.error
@@ -693,6 +695,9 @@ def main(argv: list[str] | None = None) -> None:
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
     )
+    # A shell that starts us in the background ignores SIGINT; stop cleanly on either signal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"fake Stripe on {server.url} (webhooks → {args.webhook_url or 'nowhere'})", flush=True)
     try:
         server.serve_forever()

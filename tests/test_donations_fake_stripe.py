@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -111,6 +110,6 @@ def test_the_fake_runs_standalone_from_the_command_line():
         state = requests.get(f"http://127.0.0.1:{port}/_fake/state", timeout=5).json()
         assert len(state["sessions"]) == 1
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=5)
+        process.terminate()
+        assert process.wait(timeout=5) == 0
         process.stdout.close()
