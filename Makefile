@@ -42,9 +42,11 @@ bench: install
 	$(PY) -m scripts.bench
 
 # Lighthouse on the home page under slow 4G and regular 3G (needs Chromium and npm).
-lighthouse: install node_modules/lighthouse/package.json
+lighthouse: install | node_modules/lighthouse/package.json
 	$(PY) -m scripts.lighthouse
 
+# Installed when missing (order-only), so `make test` never removes a local Lighthouse; CI runs
+# `npm ci --omit=dev` itself.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund
 	touch $@
@@ -57,7 +59,7 @@ node_modules/lighthouse/package.json: package.json package-lock.json
 browser:
 	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
-test: install node_modules/axe-core/axe.min.js
+test: install | node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
