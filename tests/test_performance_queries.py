@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pages import page_cache
 from pages.models import StoryIndexPage, StoryPage
 from tests.conftest import publish_confirmed_story
 
@@ -11,10 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _home_queries(client) -> int:
+    """Queries of one full render of the home page (the page cache is emptied first)."""
     client.get("/")  # warm up: the first request of a process costs an extra query
+    page_cache.start_new_generation()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/")
     assert response.status_code == 200
+    assert response["X-Cache"] == "MISS"  # rendered, not served from the page cache
     return len(ctx.captured_queries)
 
 
