@@ -27,21 +27,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from scripts.served_site import ROOT, ServedSite
 from tests.fake_stripe import FakeStripeServer
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 PROXY_HEADER = "X-Forwarded-Proto: https"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def get(url: str) -> str:

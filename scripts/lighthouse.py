@@ -18,13 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from scripts.served_site import ROOT, ServedSite
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync"
-)
+CHROME_FLAGS = " ".join(CHROMIUM_ARGS)
 PROFILES = {
     "slow 4G": {"rtt_ms": 150, "kbps": 1600},
     "regular 3G": {"rtt_ms": 300, "kbps": 700},
@@ -59,7 +57,7 @@ def run_lighthouse(url: str, profile: dict, method: str, output: Path) -> dict:
             "--output=json",
             f"--output-path={output}",
         ],
-        env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
         check=True,
         timeout=300,
     )

@@ -7,17 +7,9 @@ import os
 
 import pytest
 
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from scripts.served_site import ROOT, ServedSite, free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 

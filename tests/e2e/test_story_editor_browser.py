@@ -8,19 +8,12 @@ from django.contrib.auth.models import Group, User
 
 from pages.models import StoryIndexPage, StoryPage
 from pages.seed.loader import load_seed_content
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # serialized_rollback: the flush after a transactional test would otherwise take the data
 # migrations made (root page, groups, workflow) away from the tests that follow.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "pw-moderator-123456"
 
 
