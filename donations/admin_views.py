@@ -41,21 +41,37 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(set(actions) - READ_ONLY_BLOCKED)
 
 
-TEXT_FIELDS = ("donor_name", "donor_email", "dedication", "failure_reason")
+class ReadOnlyGiftViewSet(ModelViewSet):
+    """A finance listing: filter, search, inspect and export; never add, edit, copy or delete.
+
+    Text a donor typed (``text_fields``) is exported so a spreadsheet shows it as text.
+    """
+
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    exclude_form_fields: list[str] = []  # required by ModelViewSet; its add/edit views refuse all
+    inspect_view_enabled = True
+    list_per_page = 50
+    search_backend_name = None
+    text_fields: tuple[str, ...] = ("donor_name", "donor_email")
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            custom_field_preprocess={
+                field: {"csv": _neutralise_formula} for field in self.text_fields
+            },
+            **kwargs,
+        )
 
 
-class DonationViewSet(ModelViewSet):
+class DonationViewSet(ReadOnlyGiftViewSet):
     model = Donation
     icon = "pick"
     menu_label = "Donations"
     menu_name = "donations"
     name = "donations"
     menu_order = 250
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    exclude_form_fields: list[str] = []  # required by ModelViewSet; its add/edit views refuse all
-    inspect_view_enabled = True
-    list_per_page = 50
+    text_fields = ("donor_name", "donor_email", "dedication", "failure_reason")
     list_display = [
         Column("donor_name", label="Donor", accessor="donor_name"),
         Column("amount_display", label="Amount", sort_key="amount"),
@@ -78,7 +94,6 @@ class DonationViewSet(ModelViewSet):
         "stripe_invoice_id",
         "stripe_customer_id",
     ]
-    search_backend_name = None
     list_export = [
         "receipt_number",
         "created_at",
@@ -141,24 +156,13 @@ class DonationViewSet(ModelViewSet):
     def get_queryset(self, request):
         return Donation.objects.select_related("recurring_gift")
 
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            custom_field_preprocess={field: {"csv": _neutralise_formula} for field in TEXT_FIELDS},
-            **kwargs,
-        )
 
-
-class RecurringGiftViewSet(ModelViewSet):
+class RecurringGiftViewSet(ReadOnlyGiftViewSet):
     model = RecurringGift
     icon = "repeat"
     menu_label = "Monthly gifts"
     name = "monthly-gifts"
     menu_order = 251
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    exclude_form_fields: list[str] = []  # required by ModelViewSet; its add/edit views refuse all
-    inspect_view_enabled = True
-    list_per_page = 50
     list_display = [
         Column("donor_name", label="Donor", accessor="donor_name"),
         Column("amount_display", label="Amount a month", sort_key="amount"),
@@ -168,7 +172,6 @@ class RecurringGiftViewSet(ModelViewSet):
     ]
     list_filter = {"status": ["exact"], "currency": ["exact"], "created_at": ["date__gte"]}
     search_fields = ["donor_email", "donor_name", "stripe_subscription_id", "stripe_customer_id"]
-    search_backend_name = None
     list_export = [
         "id",
         "created_at",

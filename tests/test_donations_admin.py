@@ -184,3 +184,13 @@ def test_the_home_panel_totals_each_currency(gifts):
     assert usd["last_30"] == "$25"
     assert usd["active_monthly"] == 1 and usd["active_monthly_amount"] == "$25"
     assert totals["active_monthly"] == 1
+
+
+def test_the_monthly_gifts_export_shows_a_formula_like_name_as_text(finance, gifts):
+    RecurringGift.objects.create(
+        stripe_subscription_id="sub_2", amount=1000, currency="USD",
+        donor_name='=HYPERLINK("http://evil.example","x")', donor_email="eve@example.com",
+    )  # fmt: skip
+    rows = _csv_rows(finance.get("/admin/monthly-gifts/", {"export": "csv"}))
+    eve = next(r for r in rows if r["Donor email"] == "eve@example.com")
+    assert eve["Donor name"].startswith("'=")
