@@ -6,6 +6,11 @@ class DonationsConfig(AppConfig):
     verbose_name = "Donations"
 
     def ready(self):
+        from donations.seed import seed_donate_page
+        from pages.seed.steps import register_seed_step
+
+        register_seed_step("donations.donate_page", seed_donate_page)
+
         from django.core.cache import cache
         from wagtail.signals import page_published, page_unpublished
 

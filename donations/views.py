@@ -18,7 +18,7 @@ from donations.checkout import CheckoutUnavailable, start_checkout
 from donations.forms import OTHER, DonationForm
 from donations.models import DonatePage, Donation, Frequency
 from donations.money import format_money
-from pages import page_cache
+from ijm_site import page_cache
 
 logger = logging.getLogger("ijm.payments")
 

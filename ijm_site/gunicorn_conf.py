@@ -18,5 +18,6 @@ accesslog = "-"
 errorlog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms cache=%({x-cache}o)s'
 
-# Only the local proxy may say the original request was HTTPS.
-forwarded_allow_ips = "127.0.0.1"
+# Only our own proxies may say the original request was HTTPS: the same TRUSTED_PROXIES as
+# Django's (ijm_site/client_address.py), checked by `manage.py check` (ijm_site/checks.py).
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ijm_site.client_address import parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -48,6 +50,7 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "ijm_site",
     "pages",
     "donations",
     "wagtail.contrib.forms",
@@ -79,11 +82,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ijm_site.client_address.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ijm_site.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    "pages.page_cache.PageCacheMiddleware",
+    "ijm_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,35 +134,80 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Three caches, so that no use can push out another's entries:
+# - "default": small site-wide values (settings, the donate page's address);
+# - "page_cache": whole pages for anonymous visitors (ijm_site/page_cache.py), bounded by the
+#   app itself (PAGE_CACHE_MAX_ENTRIES, PAGE_CACHE_MAX_VARIANTS), because Redis here has no
+#   memory limit and a flood of URLs must never grow it without end;
+# - "rate_limits": counters (django-ratelimit, login throttles) that every worker process must
+#   share and increment atomically. On Redis, INCR. Without Redis, diskcache's SQLite files
+#   beside the code: one machine's gunicorn workers all see them, SQLite serialises the
+#   increments (diskcache's incr is atomic across processes), and pages never share its space.
+#   Django's DatabaseCache would be the other shared store, but its incr is a read then a write
+#   (lost updates under concurrency) and on SQLite it competes with gift writes for one lock.
+PAGE_CACHE_ALIAS = "page_cache"
+RATELIMIT_USE_CACHE = "rate_limits"
+PAGE_CACHE_MAX_ENTRIES = int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "500"))
+PAGE_CACHE_MAX_VARIANTS = int(os.environ.get("PAGE_CACHE_MAX_VARIANTS", "20"))
+RATE_LIMIT_CACHE_DIR = Path(os.environ.get("RATE_LIMIT_CACHE_DIR", BASE_DIR / ".rate-limits"))
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "ijm",
+            "KEY_PREFIX": prefix,
         }
+        for alias, prefix in (
+            ("default", "ijm"),
+            (PAGE_CACHE_ALIAS, "ijm-pages"),
+            (RATELIMIT_USE_CACHE, "ijm-limits"),
+        )
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "ijm-site",
-        }
+        },
+        PAGE_CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ijm-pages",
+            # Local memory culls by itself; the app's own cap keeps it well below this.
+            "OPTIONS": {"MAX_ENTRIES": PAGE_CACHE_MAX_ENTRIES * 2},
+        },
+        RATELIMIT_USE_CACHE: {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": str(RATE_LIMIT_CACHE_DIR),
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,
+            "OPTIONS": {"size_limit": 2**26},
+        },
     }
 
-# django-ratelimit names only django-redis as supported (W001); Django's own RedisCache
-# increments atomically too.
+# django-ratelimit names only django-redis and memcached as supported (W001); Django's own
+# RedisCache and diskcache increment atomically too.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-if not REDIS_URL:
-    # django-ratelimit wants a cache shared by every process. Without REDIS_URL the site runs as
-    # one process (`make run`, tests), where the local-memory cache is that shared cache.
-    # Production with several gunicorn workers sets REDIS_URL, and then the check runs.
-    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
-# Whole pages for anonymous visitors (pages/page_cache.py), in the cache above.
+# Whole pages for anonymous visitors (ijm_site/page_cache.py), in the "page_cache" cache above.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/media/", "/stripe/"]
 PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".page-cache-generation"
+# Tags that analytics and ad platforms add to links: no page reads them, so they never make a
+# page a new entry (the HTTP cache in front should strip the same ones).
+PAGE_CACHE_IGNORED_QUERY_PARAMS = [
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,9 +277,17 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 
-# Rate limits on starting a checkout key on the donor's address as our TLS proxy reports it.
-TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "1"))
-RATELIMIT_IP_META_KEY = "donations.client_address.client_ip"
+# Who is the client (ijm_site/client_address.py): only these proxies may tell us, through
+# X-Forwarded-For. By default only a proxy on this machine; list a load balancer's addresses or
+# networks explicitly. gunicorn's forwarded_allow_ips reads the same variable.
+if "TRUSTED_PROXY_HOPS" in os.environ:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_HOPS is no longer read: list your proxies' addresses or networks in "
+        "TRUSTED_PROXIES instead (see the README's security section), then unset it."
+    )
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+parse_trusted_proxies(TRUSTED_PROXIES)  # a malformed entry stops the start with its name
+RATELIMIT_IP_META_KEY = "ijm_site.client_address.client_ip"
 
 # Security headers beyond Django's own (ijm_site/security.py). No inline script or style on the
 # public site; forms may post to the site and redirect to Stripe Checkout (or the local fake).
@@ -261,13 +318,15 @@ PERMISSIONS_POLICY = {
     "payment": ["self", *STRIPE_CHECKOUT_ORIGINS],
 }
 
-# Repeated failed admin logins lock the account/IP pair out for a while.
+# Failed admin logins (django-axes, ijm_site/login_defence.py): an address that fails too often
+# is locked out whatever usernames it tries (spraying), and a username that fails too often
+# from addresses it has never signed in from is locked for those addresses only (slow guessing
+# from many addresses), so a stranger can never lock a staff member out of where they work.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "ijm_site.login_defence.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
-# Behind the proxy, the address that counts is the one the proxy reports, as for rate limits.
-AXES_CLIENT_IP_CALLABLE = "donations.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ijm_site.client_address.client_ip"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "IJM Philippines"
@@ -296,6 +355,8 @@ LOGGING = {
 }
 
 # Behind a TLS proxy in production.
+# ijm_site.client_address.ProxyHeadersMiddleware drops X-Forwarded-* headers that did not come
+# from a trusted proxy, so these two believe only our own proxies.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
 if not DEBUG:

@@ -21,3 +21,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".test-media" / "page-cache-generation"
+if "diskcache" in CACHES[RATELIMIT_USE_CACHE]["BACKEND"]:  # noqa: F405
+    CACHES[RATELIMIT_USE_CACHE]["LOCATION"] = str(BASE_DIR / ".test-media" / "rate-limits")  # noqa: F405

@@ -6,7 +6,6 @@ class PagesConfig(AppConfig):
     verbose_name = "Site pages"
 
     def ready(self):
-        from pages import page_cache, renditions
+        from pages import renditions
 
-        page_cache.connect_signals()
         renditions.connect_signals()

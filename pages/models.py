@@ -114,6 +114,7 @@ class StandardPage(SharingMixin, Page):
 
 
 class StoryIndexPage(SharingMixin, Page):
+    page_cache_query_params = ("page",)  # ijm_site/page_cache.py: the listing's page number
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],

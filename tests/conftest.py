@@ -1,17 +1,19 @@
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from pages.seed.loader import load_seed_content
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """Each test starts with an empty cache (rate limits, page cache, settings)."""
-    cache.clear()
+    """Each test starts with empty caches (rate limits, page cache, settings)."""
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
 
 
 @pytest.fixture

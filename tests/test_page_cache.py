@@ -15,7 +15,7 @@ from django.urls import path
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction, Site
 
-from pages import page_cache
+from ijm_site import page_cache
 from pages.models import StoryPage
 from pages.settings import OrganisationSettings
 from tests.conftest import publish_confirmed_story
@@ -156,21 +156,23 @@ def test_the_clear_page_cache_command_reaches_other_server_processes(client, see
 
 def test_a_shared_cache_keeps_the_generation_in_the_cache_itself(client, seeded_site, tmp_path):
     shared = {
-        "default": {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "shared-cache"),
-        }
+        },
     }
     (tmp_path / "page-cache-generation").unlink(missing_ok=True)  # written while seeding
     with override_settings(CACHES=shared):
-        caches["default"].clear()
+        caches[settings.PAGE_CACHE_ALIAS].clear()
         _get(client)
         assert _get(client)["X-Cache"] == "HIT"
         generation = page_cache.current_generation()
         page_cache.start_new_generation()
         assert page_cache.current_generation() != generation
         assert _get(client)["X-Cache"] == "MISS"
-        caches["default"].delete(page_cache.GENERATION_KEY)  # evicted: old pages stay unreachable
+        # Evicted: old pages stay unreachable.
+        caches[settings.PAGE_CACHE_ALIAS].delete(page_cache.GENERATION_KEY)
         assert _get(client)["X-Cache"] == "MISS"
         assert not (tmp_path / "page-cache-generation").exists()
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pages import page_cache
+from ijm_site import page_cache
 from pages.models import StoryIndexPage, StoryPage
 from tests.conftest import publish_confirmed_story
 

@@ -1,7 +1,9 @@
 """Builds the site's first content from the fact sheet.
 
 The loader only ever creates what is missing: a page or setting that exists is left exactly as
-it is, so a second run changes nothing and an editor's work is never overwritten.
+it is, so a second run changes nothing and an editor's work is never overwritten. Other apps add
+their own pages through ``pages.seed.steps`` (the donations app its donate page), so this app never
+imports theirs.
 """
 
 from dataclasses import dataclass, field
@@ -9,10 +11,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from donations.models import DEFAULT_PRESETS, DonatePage, DonationPreset
 from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
 from pages.safeguarding import confirm_revision
 from pages.seed import fact_sheet
+from pages.seed.steps import registered_seed_steps
 from pages.settings import OrganisationSettings
 
 
@@ -28,7 +30,8 @@ def site_has_content() -> bool:
     return HomePage.objects.exists()
 
 
-def _publish(page: Page) -> Page:
+def publish_seed_page(page: Page) -> Page:
+    """Publish a seed page as the organisation's own confirmed material."""
     revision = page.save_revision()
     if isinstance(page, StoryPage):
         # The fact sheet is the organisation's own published material: consent is on file and
@@ -118,7 +121,7 @@ def load_seed_content() -> SeedReport:
                 title=data["title"], slug=data["slug"], intro=data["intro"], show_in_menus=True
             )
         )
-        _publish(index)
+        publish_seed_page(index)
         report.add(f"story index '{index.title}'")
 
     story = _child(index, StoryPage, fact_sheet.AARON["slug"])
@@ -133,7 +136,7 @@ def load_seed_content() -> SeedReport:
                 body=[("paragraph", f"<p>{text}</p>") for text in data["paragraphs"]],
             )
         )
-        _publish(story)
+        publish_seed_page(story)
         report.add(f"story '{story.title}'")
 
     about = _child(home, StandardPage, fact_sheet.ABOUT["slug"])
@@ -148,33 +151,15 @@ def load_seed_content() -> SeedReport:
                 show_in_menus=True,
             )
         )
-        _publish(about)
+        publish_seed_page(about)
         report.add(f"page '{about.title}'")
 
-    if not DonatePage.objects.exists():
-        donate = home.add_child(
-            instance=DonatePage(
-                title="Donate",
-                slug="donate",
-                seo_title="Give to protect children from online sexual exploitation",
-                search_description=(
-                    "Give once or monthly, in pesos or US dollars, to help IJM Philippines "
-                    "protect Filipino children from online sexual exploitation."
-                ),
-                show_in_menus=False,
-                presets=[
-                    DonationPreset(currency=currency, frequency=frequency, amount=amount)
-                    for (currency, frequency), amounts in DEFAULT_PRESETS.items()
-                    for amount in amounts
-                ],
-            )
-        )
-        _publish(donate)
-        report.add(f"donate page '{donate.title}'")
+    for step in registered_seed_steps():
+        step(home=home, report=report)
 
     if home_created:
         home.body = _home_body(story)
-        _publish(home)
+        publish_seed_page(home)
 
     organisation = OrganisationSettings.for_site(site)
     if not (organisation.address or organisation.phone or organisation.web_address):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from pages.page_cache import start_new_generation
+from ijm_site.page_cache import start_new_generation
 
 
 class Command(BaseCommand):

@@ -16,6 +16,18 @@ Django's CSRF middleware) and a fresh UUID in place of each one-time value (such
 form's idempotency token), so what a visitor posts is checked exactly as if the page had been
 rendered for them.
 
+Keys and bounds: an entry's key is the scheme, host, path and only the query parameters the
+page uses. Marketing tags (``utm_*``, ``fbclid``, ``gclid`` and the like: the setting
+PAGE_CACHE_IGNORED_QUERY_PARAMS) never count. A Wagtail page names the parameters it reads in
+``page_cache_query_params`` (none by default; the story index its ``page``); another view calls
+``uses_query_params(request, ...)``; a view that says nothing is keyed on all its parameters.
+The page is only known once it has been rendered, so the parameters each path uses are stored
+beside its entries, and a request with a query is looked up once that is known. The cache is
+bounded by the app itself, because a Redis without ``maxmemory`` never evicts: at most
+PAGE_CACHE_MAX_ENTRIES entries per generation (and per PAGE_CACHE_SECONDS window) and at most
+PAGE_CACHE_MAX_VARIANTS query variants per path; past that a page is served uncached. The
+counters live in the page cache's own alias, never beside the rate-limit counters.
+
 Clearing: every entry's key carries a *generation*. Publishing, unpublishing, moving or deleting
 a page, saving a site setting, a redirect, a site, an image or a privacy rule starts a new
 generation, so every old entry is unreachable at once and expires on its own. The generation
@@ -23,12 +35,14 @@ lives where every server process sees it: in the cache itself when the cache is 
 or in a small file beside the code when each process has its own local-memory cache.
 """
 
+import fnmatch
 import hashlib
 import logging
 import os
 import re
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -44,6 +58,8 @@ UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 HEADERS_NOT_STORED = {"set-cookie", "x-cache"}
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: a page with a message
 FRESH_VALUES = "_page_cache_fresh_values"
+QUERY_PARAMS_USED = "_page_cache_query_params"
+ALL_PARAMS = "*"
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
@@ -98,6 +114,29 @@ def serve_with_fresh_tokens(request, *one_time_values) -> None:
     setattr(request, FRESH_VALUES, [str(value) for value in one_time_values])
 
 
+def uses_query_params(request, *names: str) -> None:
+    """Say which query parameters this response depends on; every other one shares its entry."""
+    setattr(request, QUERY_PARAMS_USED, tuple(sorted(set(names))))
+
+
+def _is_ignored(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in _ignored_patterns())
+
+
+def _ignored_patterns() -> list[str]:
+    return settings.PAGE_CACHE_IGNORED_QUERY_PARAMS
+
+
+def _query_params(request) -> list[tuple[str, str]]:
+    """The query's parameters in a stable order, marketing tags dropped."""
+    return sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if not _is_ignored(name)
+        for value in values
+    )
+
+
 def _request_is_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -139,9 +178,60 @@ def _uses_csrf(response) -> bool:
     )
 
 
-def _key(request, generation: str) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"page-cache:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _path_id(request) -> str:
+    return _digest(f"{request.scheme}://{request.get_host()}{request.path}")
+
+
+def _key(request, generation: str, params) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params)}"
+    return f"page-cache:{generation}:{_digest(address)}"
+
+
+def _uses_key(request, generation: str) -> str:
+    return f"page-cache:{generation}:uses:{_path_id(request)}"
+
+
+def _kept(params, uses) -> list[tuple[str, str]]:
+    return params if uses == ALL_PARAMS else [(k, v) for k, v in params if k in uses]
+
+
+def _lookup_key(cache, request, generation: str, params) -> str | None:
+    """The key this request's page would be stored under, or None while that is unknown."""
+    if not params:
+        return _key(request, generation, params)
+    uses = cache.get(_uses_key(request, generation))
+    return None if uses is None else _key(request, generation, _kept(params, uses))
+
+
+def _has_room(cache, request, generation: str, variant: bool) -> bool:
+    """Count one more stored entry, unless the generation or the path is full.
+
+    Counters expire with the entries they count, so the bound holds per PAGE_CACHE_SECONDS
+    window: at most twice the cap can be alive at once. The page without a query does not count
+    against its path's variants, so a flood of queries never keeps the plain page out.
+    """
+    timeout = settings.PAGE_CACHE_SECONDS
+    total_key = f"page-cache:{generation}:entries"
+    cache.add(total_key, 0, timeout)
+    if _increment(cache, total_key) > settings.PAGE_CACHE_MAX_ENTRIES:
+        return False
+    if not variant:
+        return True
+    variants_key = f"page-cache:{generation}:variants:{_path_id(request)}"
+    cache.add(variants_key, 0, timeout)
+    return _increment(cache, variants_key) <= settings.PAGE_CACHE_MAX_VARIANTS
+
+
+def _increment(cache, key: str) -> int:
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new window
+        cache.add(key, 1, settings.PAGE_CACHE_SECONDS)
+        return 1
 
 
 class PageCacheMiddleware:
@@ -155,8 +245,10 @@ class PageCacheMiddleware:
             return self._mark(self.get_response(request), "BYPASS")
 
         cache = _cache()
-        key = _key(request, current_generation())
-        stored = cache.get(key)
+        generation = current_generation()
+        params = _query_params(request)
+        key = _lookup_key(cache, request, generation, params)
+        stored = None if key is None else cache.get(key)
         if stored is not None:
             status, headers, content, csrf_tokens, one_time_values = stored
             if csrf_tokens:
@@ -191,7 +283,15 @@ class PageCacheMiddleware:
             csrf_tokens,
             getattr(request, FRESH_VALUES, []),
         )
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        uses = getattr(request, QUERY_PARAMS_USED, ALL_PARAMS)
+        kept = _kept(params, uses)
+        if not _has_room(cache, request, generation, variant=bool(kept)):
+            logger.info("page cache full; %s served uncached", request.path)
+            return self._mark(response, "BYPASS")
+        timeout = settings.PAGE_CACHE_SECONDS
+        cache.set_many(
+            {_uses_key(request, generation): uses, _key(request, generation, kept): entry}, timeout
+        )
         return self._mark(response, "MISS")
 
     @staticmethod
@@ -220,7 +320,7 @@ def connect_signals() -> None:
     from wagtail.images import get_image_model
     from wagtail.models import PageViewRestriction, Site
 
-    uid = "pages.page_cache"
+    uid = "ijm_site.page_cache"
     for signal in (
         wagtail_signals.page_published,
         wagtail_signals.page_unpublished,

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """The project's own plumbing as an app, so that it can own what apps own: the page cache's
+    signal wiring, the `clear_page_cache` command and the proxy system checks. Feature apps
+    (`pages`, `donations`) use it; it never imports them."""
+
+    name = "ijm_site"
+    verbose_name = "Site plumbing"
+
+    def ready(self):
+        from ijm_site import checks, page_cache  # noqa: F401 - checks register on import
+
+        page_cache.connect_signals()
