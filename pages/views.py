@@ -1,12 +1,29 @@
 """Site search: Wagtail search over the live, public pages of this site."""
 
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
+
+from ijm_site.page_cache import uses_query_params
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
+WORD = re.compile(r"\w+")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def search_words(query: str) -> str:
+    """The words of what the visitor typed, and nothing the search engine could parse.
+
+    SQLite's full-text search reads quotes, brackets and stars as its own syntax (an unmatched
+    ``"`` is an error) and PostgreSQL refuses a NUL in any string, so only words are searched:
+    ``children"s`` becomes ``children s``, which finds "children's" as the index splits it too.
+    """
+    return " ".join(WORD.findall(query))
 
 
 def _snippet(page) -> str:
@@ -16,15 +33,21 @@ def _snippet(page) -> str:
 
 
 def search(request):
-    query = " ".join(request.GET.get("query", "").split())[:MAX_QUERY_LENGTH]
+    uses_query_params(request, "query", "page")
+    typed = CONTROL_CHARACTERS.sub(" ", request.GET.get("query", ""))
+    query = " ".join(typed.split())[:MAX_QUERY_LENGTH]
+    words = search_words(query)
     results_page = None
     total = 0
-    if query:
+    problem = ""
+    if query and not words:
+        problem = _("Please search with letters or numbers; punctuation alone finds nothing.")
+    elif words:
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
         if site is not None:
             pages = pages.in_site(site)
-        results = pages.specific().search(query)
+        results = pages.specific().search(words)
         paginator = Paginator(results, RESULTS_PER_PAGE)
         try:
             results_page = paginator.page(request.GET.get("page", 1))
@@ -39,5 +62,6 @@ def search(request):
             "results": results_page,
             "items": [(page, _snippet(page)) for page in results_page or []],
             "total": total,
+            "problem": problem,
         },
     )

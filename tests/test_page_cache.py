@@ -211,7 +211,12 @@ def _echo_view(request):
     return HttpResponse(f"{request.method} {request.POST.get('amount', '')}")
 
 
+def _reads_every_param_view(request):
+    return HttpResponse(repr(sorted(request.GET.items())))
+
+
 urlpatterns = [
+    path("params/", _reads_every_param_view),
     path("form/", _form_view),
     path("cookie/", _cookie_view),
     path("never/", _never_cache_view),
@@ -326,3 +331,113 @@ def test_the_thank_you_page_always_shows_the_gift_as_it_is_now(client, fake_stri
 
     fake_stripe.sessions[session_id].update(status="complete", payment_status="paid")
     assert "is on its way" in client.get(url).content.decode()
+
+
+# Keys and bounds: a flood of query strings can neither fill memory nor evict rate limits. -------
+
+
+def _stored_pages() -> int:
+    return sum(
+        1
+        for key in caches[settings.PAGE_CACHE_ALIAS]._cache
+        if re.search(r"page-cache:[^:]+:[0-9a-f]{64}$", key)
+    )
+
+
+def test_marketing_tags_never_make_a_new_entry(client, seeded_site):
+    _get(client, "/stories/")
+    tagged = "/stories/?utm_source=news&utm_campaign=osec&fbclid=abc&gclid=xyz&msclkid=1"
+    assert _get(client, tagged)["X-Cache"] == "HIT"
+    assert _stored_pages() == 1
+
+
+def test_a_page_shares_one_entry_for_query_parameters_it_does_not_read(client, seeded_site):
+    _get(client, "/")
+    for n in range(5):
+        assert _get(client, f"/?x={n}")["X-Cache"] == "HIT"
+    assert _stored_pages() == 1
+
+
+def test_the_parameters_a_page_declares_still_make_their_own_entries(client, seeded_site):
+    _get(client, "/stories/")
+    assert _get(client, "/stories/?page=2")["X-Cache"] == "MISS"
+    assert _get(client, "/stories/?page=2&x=1&utm_medium=email")["X-Cache"] == "HIT"
+
+
+def test_the_donate_form_keeps_the_choices_carried_in_its_address(fake_stripe, donate_page):
+    usd = Client().get("/donate/?currency=USD&frequency=monthly")
+    assert usd["X-Cache"] == "MISS"
+    again = Client().get("/donate/?frequency=monthly&currency=USD&utm_source=mail")
+    assert again["X-Cache"] == "HIT"
+    php = Client().get("/donate/?currency=PHP")
+    assert php["X-Cache"] == "MISS"
+    assert re.search(r'name="currency" value="USD" checked', again.content.decode())
+    assert re.search(r'name="currency" value="PHP" checked', php.content.decode())
+
+
+@pytest.mark.urls(__name__)
+def test_a_view_that_declares_nothing_is_keyed_on_all_its_parameters(client):
+    assert client.get("/params/?a=1")["X-Cache"] == "MISS"
+    assert client.get("/params/?a=2").content == b"[('a', '2')]"
+    assert client.get("/params/?a=2&utm_source=x")["X-Cache"] == "HIT"
+
+
+@pytest.mark.urls(__name__)
+def test_one_path_keeps_at_most_its_variants(client, settings):
+    settings.PAGE_CACHE_MAX_VARIANTS = 3
+    outcomes = [client.get(f"/params/?a={n}")["X-Cache"] for n in range(6)]
+    assert outcomes == ["MISS"] * 3 + ["BYPASS"] * 3
+    assert client.get("/params/?a=5").content == b"[('a', '5')]"  # still answered, just fresh
+    assert client.get("/params/")["X-Cache"] == "MISS"  # the plain page is never crowded out
+    assert _stored_pages() == 4
+
+
+@pytest.mark.urls(__name__)
+def test_the_whole_cache_stops_growing_at_its_cap(client, settings):
+    settings.PAGE_CACHE_MAX_ENTRIES = 5
+    settings.PAGE_CACHE_MAX_VARIANTS = 100
+    for n in range(20):
+        client.get(f"/params/?a={n}")
+    assert _stored_pages() == 5
+
+
+def test_a_new_generation_gives_the_cap_back(client, seeded_site, settings):
+    settings.PAGE_CACHE_MAX_ENTRIES = 1
+    _get(client, "/")
+    assert _get(client, "/about/")["X-Cache"] == "BYPASS"
+    page_cache.start_new_generation()
+    assert _get(client, "/about/")["X-Cache"] == "MISS"
+
+
+@pytest.mark.urls(__name__)
+def test_the_bound_holds_on_a_shared_cache_without_eviction(client, settings, tmp_path):
+    """Redis here has no memory limit; a file cache with no culling stands in for it."""
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 10**9},
+        },
+    }
+    settings.PAGE_CACHE_MAX_ENTRIES = 10
+    settings.PAGE_CACHE_MAX_VARIANTS = 4
+    outcomes = [client.get(f"/params/?a={n}")["X-Cache"] for n in range(30)]
+    assert outcomes.count("MISS") == 4
+    # entries, plus the path's parameter note, the counters and the generation
+    assert len(list((tmp_path / "pages").iterdir())) <= 4 + 4
+
+
+def test_a_flood_of_cached_pages_never_evicts_the_rate_limit_counters(
+    client, fake_stripe, donate_page, settings
+):
+    from tests.test_donations_checkout import DONATE_URL, _gift
+
+    settings.PAGE_CACHE_MAX_ENTRIES = settings.PAGE_CACHE_MAX_VARIANTS = 10_000
+    for n in range(5):
+        assert client.post(DONATE_URL, _gift(client, email=f"d{n}@example.com")).status_code == 303
+    for n in range(650):
+        assert client.get(f"/robots.txt?utm_id=x&n={n}").status_code == 200
+    assert _stored_pages() > 600  # the flood really was stored
+    blocked = client.post(DONATE_URL, _gift(client, email="d9@example.com"))
+    assert blocked.status_code == 429

@@ -86,3 +86,31 @@ def test_strange_input_never_breaks_search(client, seeded_site):
         response = client.get("/search/", {"query": query})
         assert response.status_code == 200
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['children"s', '"', "a\x00b", "a\x01b", "NEAR", "AND AND", "OR NOT NEAR", "(", "*", "^aid:"],
+)
+def test_any_typed_search_gets_a_page_never_an_error(client, seeded_site, query):
+    client.raise_request_exception = False
+    response = client.get("/search/", {"query": query})
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+
+
+def test_a_stray_quote_still_finds_what_the_visitor_meant(client, seeded_site):
+    main = _main(client, '/search/?query=Aaron"s')
+    assert 'href="/stories/aarons-story/"' in main
+    assert 'value="Aaron&quot;s"' in main  # what they typed stays in the box
+
+
+def test_a_nul_in_the_query_is_dropped_and_the_words_are_searched(client, seeded_site):
+    main = _main(client, "/search/?query=Aar%00on&page=%00")
+    assert 'value="Aar on"' in main
+    assert "Aar on" in visible_text(main)
+
+
+def test_punctuation_alone_gets_a_clear_message(client, seeded_site):
+    text = visible_text(_main(client, '/search/?query="*()'))
+    assert "Please search with letters or numbers" in text
