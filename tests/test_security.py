@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import override_settings
+from django.test import Client, override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,25 +76,70 @@ def test_repeated_failed_admin_logins_lock_the_account_out(client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_behind_the_proxy_is_for_the_attackers_address_only(client, settings):
-    User.objects.create_superuser("editor", "editor@example.org", "the-right-password-1")
-    attacker = {"x-forwarded-for": "203.0.113.9"}
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/admin/login/", {"username": "editor", "password": "guess"}, headers=attacker)
-    assert (
-        client.post(
-            "/admin/login/",
-            {"username": "editor", "password": "the-right-password-1"},
-            headers=attacker,
-        ).status_code
-        == 429
-    )
-    editor_at_home = client.post(
+def _login(client, username, password, address):
+    """A sign-in through the local proxy, which reports the visitor's address."""
+    return client.post(
         "/admin/login/",
-        {"username": "editor", "password": "the-right-password-1"},
-        headers={"x-forwarded-for": "198.51.100.7"},
+        {"username": username, "password": password},
+        headers={"x-forwarded-for": address},
     )
-    assert editor_at_home.status_code == 302  # signed in
+
+
+def _signed_in(response) -> bool:
+    return response.status_code == 302
+
+
+@pytest.fixture
+def staff(db):
+    return User.objects.create_superuser("editor", "editor@example.org", "the-right-password-1")
+
+
+def test_a_lockout_behind_the_proxy_is_for_the_attackers_address_only(client, settings, staff):
+    assert _signed_in(_login(Client(), "editor", "the-right-password-1", "198.51.100.7"))
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "editor", "guess", "203.0.113.9")
+    assert _login(client, "editor", "the-right-password-1", "203.0.113.9").status_code == 429
+    assert _signed_in(_login(Client(), "editor", "the-right-password-1", "198.51.100.7"))
+
+
+def test_password_spraying_from_one_address_is_stopped_whatever_the_usernames(
+    client, settings, staff
+):
+    statuses = [
+        _login(client, f"user{n}", "Summer2026!", "203.0.113.9").status_code
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)  # the form, with an error
+    assert _login(client, "editor", "the-right-password-1", "203.0.113.9").status_code == 429
+
+
+def test_slow_guessing_of_one_username_from_many_addresses_is_stopped(client, settings, staff):
+    statuses = [
+        _login(Client(), "editor", f"guess-{n}", f"203.0.113.{n}").status_code
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[:-1] == [200] * (settings.AXES_FAILURE_LIMIT - 1)
+    # A fresh address, even with the right password: this username is locked for strangers.
+    assert _login(Client(), "editor", "the-right-password-1", "203.0.113.200").status_code == 429
+
+
+def test_a_stranger_rotating_addresses_cannot_lock_staff_out_of_where_they_sign_in(
+    client, settings, staff
+):
+    assert _signed_in(_login(Client(), "editor", "the-right-password-1", "198.51.100.7"))
+    for n in range(settings.AXES_FAILURE_LIMIT * 4):
+        _login(Client(), "editor", "guess", f"203.0.113.{n}")
+    assert _signed_in(_login(Client(), "editor", "the-right-password-1", "198.51.100.7"))
+
+
+def test_staff_who_mistype_at_their_own_address_are_still_locked_after_the_limit(
+    client, settings, staff
+):
+    """The spared address is not a free pass: guesses from there count for that pair."""
+    assert _signed_in(_login(Client(), "editor", "the-right-password-1", "198.51.100.7"))
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "editor", "guess", "198.51.100.7")
+    assert _login(client, "editor", "the-right-password-1", "198.51.100.7").status_code == 429
 
 
 def test_the_admin_does_not_send_staff_emails_to_gravatar(client):
