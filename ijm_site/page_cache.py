@@ -217,13 +217,22 @@ def _has_room(cache, request, generation: str, variant: bool) -> bool:
     timeout = settings.PAGE_CACHE_SECONDS
     total_key = f"page-cache:{generation}:entries"
     cache.add(total_key, 0, timeout)
-    if _increment(cache, total_key) > settings.PAGE_CACHE_MAX_ENTRIES:
+    if not _within(cache, total_key, settings.PAGE_CACHE_MAX_ENTRIES, "the site"):
         return False
     if not variant:
         return True
     variants_key = f"page-cache:{generation}:variants:{_path_id(request)}"
     cache.add(variants_key, 0, timeout)
-    return _increment(cache, variants_key) <= settings.PAGE_CACHE_MAX_VARIANTS
+    return _within(cache, variants_key, settings.PAGE_CACHE_MAX_VARIANTS, request.path)
+
+
+def _within(cache, key: str, cap: int, what: str) -> bool:
+    count = _increment(cache, key)
+    if count == cap + 1:  # once per window, not once per request of a flood
+        logger.warning(
+            "page cache full for %s (%d entries); further pages served uncached", what, cap
+        )
+    return count <= cap
 
 
 def _increment(cache, key: str) -> int:
@@ -286,7 +295,6 @@ class PageCacheMiddleware:
         uses = getattr(request, QUERY_PARAMS_USED, ALL_PARAMS)
         kept = _kept(params, uses)
         if not _has_room(cache, request, generation, variant=bool(kept)):
-            logger.info("page cache full; %s served uncached", request.path)
             return self._mark(response, "BYPASS")
         timeout = settings.PAGE_CACHE_SECONDS
         cache.set_many(
