@@ -141,6 +141,20 @@ def list_invoice_payments(invoice_id: str):
     return client().v1.invoice_payments.list(params={"invoice": invoice_id, "limit": 10})
 
 
+def list_payments_of_payment_intent(payment_intent_id: str):
+    """The invoice payments a PaymentIntent made: how a renewal's charge finds its invoice."""
+    return client().v1.invoice_payments.list(
+        params={
+            "payment": {"type": "payment_intent", "payment_intent": payment_intent_id},
+            "limit": 10,
+        }
+    )
+
+
+def retrieve_invoice(invoice_id: str):
+    return client().v1.invoices.retrieve(invoice_id)
+
+
 def construct_event(payload: bytes, signature: str):
     """Verify the signature on the raw body and parse it (raises ValueError/SignatureError)."""
     if not settings.STRIPE_WEBHOOK_SECRET:
