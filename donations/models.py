@@ -348,6 +348,11 @@ class Donation(models.Model):
         return format_money(self.amount, self.currency)
 
     @property
+    def attention_label(self) -> str:
+        """The listing's flag: Finance sees at a glance which gifts differ from Stripe."""
+        return _("Needs attention") if self.needs_attention else ""
+
+    @property
     def receipt_number(self) -> str:
         return f"IJM-{self.created_at:%Y}-{self.pk:06d}"
 
