@@ -129,6 +129,15 @@ def list_checkout_sessions(created_since: int):
     )
 
 
+def list_refunds(created_since: int):
+    """Every refund made since a Unix time, following Stripe's pagination."""
+    return (
+        client()
+        .v1.refunds.list(params={"created": {"gte": created_since}, "limit": 100})
+        .auto_paging_iter()
+    )
+
+
 def retrieve_payment_intent(payment_intent_id: str):
     return client().v1.payment_intents.retrieve(payment_intent_id)
 

@@ -297,6 +297,7 @@ class FakeStripe:
     payment_intents: dict[str, dict] = field(default_factory=dict)
     invoice_payments: dict[str, list] = field(default_factory=dict)
     invoices: dict[str, dict] = field(default_factory=dict)
+    refunds: list[dict] = field(default_factory=list)
     subscriptions: dict[str, dict] = field(default_factory=dict)
     on_request: list = field(default_factory=list)
     outbox: list[dict] = field(default_factory=list)
@@ -492,9 +493,23 @@ class FakeStripe:
         )
 
     def refund(self, payment_intent_id: str, amount: int | None = None) -> dict:
+        """Refund so that ``amount`` (default: all) is refunded in total, as ``charge.refunded``
+        reports it; the difference is kept as one refund object for ``GET /v1/refunds``."""
         with self._lock:
             intent = self.payment_intents[payment_intent_id]
             refunded = intent["amount"] if amount is None else amount
+            self.refunds.append(
+                {
+                    "id": new_id("re"),
+                    "object": "refund",
+                    "amount": refunded - intent.get("_refunded", 0),
+                    "created": int(time.time()),
+                    "currency": intent["currency"],
+                    "payment_intent": payment_intent_id,
+                    "status": "succeeded",
+                }
+            )
+            intent["_refunded"] = refunded
         return self._emit(event("charge.refunded", charge_object(intent, amount_refunded=refunded)))
 
     @staticmethod
@@ -522,6 +537,13 @@ class FakeStripe:
             "has_more": len(found) > limit,
             "url": "/v1/checkout/sessions",
         }
+
+    def list_refunds(self, query: dict) -> dict:
+        created = query.get("created") or {}
+        gte = int(created.get("gte", 0)) if isinstance(created, dict) else 0
+        with self._lock:
+            found = [r for r in reversed(self.refunds) if r["created"] >= gte]
+        return {"object": "list", "data": found, "has_more": False, "url": "/v1/refunds"}
 
     def state(self) -> dict:
         with self._lock:
@@ -663,7 +685,7 @@ class _Handler(BaseHTTPRequestHandler):
             intent = fake.payment_intents.get(match.group(1))
             if intent is None:
                 return 404, _error(404, "No such payment_intent", code="resource_missing")
-            return 200, intent
+            return 200, fake.public(intent)
         if path == "/v1/invoice_payments" and method == "GET":
             if "invoice" in params:
                 data = fake.invoice_payments.get(params["invoice"], [])
@@ -676,6 +698,8 @@ class _Handler(BaseHTTPRequestHandler):
                     if item["payment"]["payment_intent"] == paid_by
                 ]
             return 200, {"object": "list", "data": data, "has_more": False, "url": path}
+        if path == "/v1/refunds" and method == "GET":
+            return 200, fake.list_refunds(params)
         match = re.fullmatch(r"/v1/invoices/([\w]+)", path)
         if match and method == "GET":
             invoice = fake.invoices.get(match.group(1))

@@ -1,10 +1,13 @@
 """Repair gifts whose webhook never arrived, from what Stripe itself holds.
 
-Two passes: recent Checkout Sessions (a gift paid or expired while its event was lost), then every
+Three passes: recent Checkout Sessions (a gift paid or expired while its event was lost); every
 monthly gift that has not ended (a cancellation or a failed card we never heard of), its status
-read from Stripe. Safe to run at any time (for example daily from cron): it goes through the same
-functions and model transitions as the webhook, so a gift already up to date is left alone and a
-second run changes nothing. Stripe is read before each transaction opens. It prints each change.
+read from Stripe; and recent refunds (for example of a monthly payment refunded before its
+``invoice.paid`` reached us, whose ``charge.refunded`` found no gift to apply to).
+
+Safe to run at any time (for example daily from cron): it goes through the same functions and
+model transitions as the webhook, so a gift already up to date is left alone and a second run
+changes nothing. Stripe is read before each transaction opens. It prints each change.
 """
 
 import time
@@ -46,6 +49,7 @@ class Command(BaseCommand):
                 if change:
                     changed += 1
                     self.stdout.write(change)
+            refunds_changed = self._reconcile_refunds(created_since)
             subscriptions = gifts_changed = 0
             for gift in RecurringGift.objects.exclude(status__in=RecurringGift.ENDED):
                 subscriptions += 1
@@ -63,6 +67,32 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Checked {subscriptions} monthly gift(s) with Stripe; changed {gifts_changed}."
         )
+        self.stdout.write(f"Recorded refunds on {refunds_changed} gift(s).")
+
+    def _reconcile_refunds(self, created_since: int) -> int:
+        """Refunds Stripe made that our gifts do not show yet, summed per PaymentIntent."""
+        refunded: dict[str, int] = {}
+        for item in stripe_client.list_refunds(created_since):
+            refund = item.to_dict()
+            payment_intent = refund.get("payment_intent") or ""
+            if payment_intent and refund.get("status") == "succeeded":
+                refunded[payment_intent] = refunded.get(payment_intent, 0) + refund["amount"]
+        changed = 0
+        for payment_intent, amount in refunded.items():
+            with transaction.atomic():
+                donation = webhooks.find_donation_for_payment_intent(
+                    payment_intent, webhooks.StripeFacts()
+                )
+                if donation is None or donation.refunded_amount >= min(amount, donation.amount):
+                    continue
+                before = donation.status
+                donation.record_refund(amount, stripe_payment_intent_id=payment_intent)
+                changed += 1
+                self.stdout.write(
+                    f"donation {donation.pk} ({payment_intent}): refund of "
+                    f"{donation.refunded_amount} recorded, {before} -> {donation.status}"
+                )
+        return changed
 
     @staticmethod
     def _reconcile_session(session: dict) -> str:
