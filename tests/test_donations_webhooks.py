@@ -603,7 +603,7 @@ def test_a_refund_of_someone_elses_subscription_payment_gets_200(fake_stripe, po
 # Stripe is read before the transaction, never while our rows are locked ------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_webhook_makes_no_stripe_call_inside_its_transaction(give, fake_stripe, post_event):
     from django.db import connections
 
