@@ -83,14 +83,20 @@ def expandable(path, value):
         stripe_id(path, value)
 
 
-def shape(**fields: Check) -> Check:
-    """An object whose listed fields, when present, pass their checks (``id`` is required)."""
+def boolean(path, value):
+    if not isinstance(value, bool):
+        _fail(path, "true or false")
+
+
+def shape(*, required: tuple[str, ...] = ("id",), **fields: Check) -> Check:
+    """An object with its ``required`` fields, whose listed fields pass their checks."""
 
     def check(path, value):
         if not isinstance(value, dict):
             _fail(path, "an object")
-        if "id" in fields and "id" not in value:
-            _fail(f"{path}.id", "a Stripe id")
+        for name in required:
+            if name not in value:
+                _fail(f"{path}.{name}", "present")
         for name, field_check in fields.items():
             if name in value:
                 field_check(f"{path}.{name}", value[name])
@@ -131,17 +137,19 @@ INVOICE = shape(
     billing_reason=_optional(word),
     parent=_optional(
         shape(
+            required=(),
             subscription_details=_optional(
-                shape(subscription=_optional(expandable), metadata=_optional(metadata))
-            )
+                shape(required=(), subscription=_optional(expandable), metadata=_optional(metadata))
+            ),
         )
     ),
-    status_transitions=_optional(shape(paid_at=_optional(timestamp))),
+    status_transitions=_optional(shape(required=(), paid_at=_optional(timestamp))),
     payments=_optional(
         _list_of(
             shape(
+                required=(),
                 status=_optional(word),
-                payment=_optional(shape(payment_intent=_optional(expandable))),
+                payment=_optional(shape(required=(), payment_intent=_optional(expandable))),
             )
         )
     ),
@@ -167,22 +175,19 @@ OBJECT_BY_TYPE_PREFIX = {
 }
 
 
+ENVELOPE = shape(
+    required=("id", "type", "data"),
+    id=stripe_id,
+    type=_string_matching(_TYPE, "an event type such as checkout.session.completed"),
+    created=_optional(timestamp),
+    livemode=_optional(boolean),
+    data=shape(required=("object",), object=shape(required=())),
+)
+
+
 def check_event(event: object) -> dict:
     """Return the event when every field our handlers read has its type; else MalformedEvent."""
-    envelope = shape(
-        id=stripe_id,
-        type=_string_matching(_TYPE, "an event type such as checkout.session.completed"),
-        created=_optional(timestamp),
-        data=shape(object=lambda path, value: None),
-    )
-    envelope("event", event)
-    for name in ("type", "data"):
-        if name not in event:
-            _fail(f"event.{name}", "present")
-    if "object" not in event["data"] or not isinstance(event["data"]["object"], dict):
-        _fail("event.data.object", "an object")
-    if not isinstance(event.get("livemode", False), bool):
-        _fail("event.livemode", "true or false")
+    ENVELOPE("event", event)
     for prefix, check in OBJECT_BY_TYPE_PREFIX.items():
         if event["type"].startswith(prefix):
             check("event.data.object", event["data"]["object"])
