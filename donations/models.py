@@ -348,6 +348,14 @@ class Donation(models.Model):
         return format_money(self.amount, self.currency)
 
     @property
+    def payment_went_through(self) -> bool | None:
+        """True once paid (even if refunded or disputed later), False when it failed or expired,
+        None while pending: then only Stripe knows whether the donor finished paying."""
+        if self.status == self.Status.PENDING:
+            return None
+        return self.status not in (self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
     def attention_label(self) -> str:
         """The listing's flag: Finance sees at a glance which gifts differ from Stripe."""
         return _("Needs attention") if self.needs_attention else ""

@@ -157,9 +157,10 @@ def thank_you_view(request, page: DonatePage):
     if donation is None:
         context["problem"] = True
         return TemplateResponse(request, "donations/thank_you.html", context)
+    went_through = donation.payment_went_through
     context.update(
-        session_complete=_checkout_complete(donation),
-        gift_failed=donation.status in (Donation.Status.FAILED, Donation.Status.EXPIRED),
+        session_complete=_session_complete(donation) if went_through is None else went_through,
+        gift_failed=went_through is False,
         donor_name=donation.donor_name,
         amount_display=donation.amount_display,
         frequency=Frequency(donation.frequency),
@@ -167,10 +168,8 @@ def thank_you_view(request, page: DonatePage):
     return TemplateResponse(request, "donations/thank_you.html", context)
 
 
-def _checkout_complete(donation: Donation) -> bool:
-    """Did the donor finish paying? Our record knows, unless the gift is still pending."""
-    if donation.status != Donation.Status.PENDING:
-        return donation.status not in (Donation.Status.FAILED, Donation.Status.EXPIRED)
+def _session_complete(donation: Donation) -> bool:
+    """Did the donor finish paying a gift our webhook has not confirmed yet? Stripe knows."""
     try:
         session = stripe_client.retrieve_checkout_session(donation.stripe_checkout_session_id)
     except (stripe.StripeError, stripe_client.StripeNotConfigured) as error:
