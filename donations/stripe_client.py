@@ -24,6 +24,10 @@ from django.dispatch import receiver
 
 logger = logging.getLogger("ijm.payments")
 
+# StripeClient has no option for it: the library reads this one global (once, at import here, not
+# per call) before adding our last request's timings to the next request's headers.
+stripe.enable_telemetry = False
+
 API_VERSION = stripe.api_version
 DEFAULT_API_BASE = stripe.DEFAULT_API_BASE
 
