@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -77,11 +78,13 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         Column("amount_display", label="Amount", sort_key="amount"),
         Column("frequency", label="Frequency", accessor="get_frequency_display"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("attention", label=_("Check"), accessor="attention_label"),
         "donor_email",
         DateColumn("created_at", label="Date", sort_key="created_at"),
     ]
     list_filter = {
         "status": ["exact"],
+        "needs_attention": ["exact"],
         "currency": ["exact"],
         "frequency": ["exact"],
         "created_at": ["date__gte", "date__lte"],
@@ -115,6 +118,8 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "stripe_invoice_id",
         "stripe_customer_id",
         "failure_reason",
+        "needs_attention",
+        "attention_reason",
     ]
     export_headings = {
         "receipt_number": "Receipt number",
@@ -147,6 +152,8 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "stripe_invoice_id",
         "stripe_customer_id",
         "failure_reason",
+        "needs_attention",
+        "attention_reason",
         "dispute_outcome",
         "created_at",
         "paid_at",
@@ -248,4 +255,5 @@ class GiftTotalsPanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["totals"] = gift_totals()
+        context["needs_attention"] = Donation.objects.filter(needs_attention=True).count()
         return context

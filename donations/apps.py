@@ -14,6 +14,7 @@ class DonationsConfig(AppConfig):
         from django.core.cache import cache
         from wagtail.signals import page_published, page_unpublished
 
+        from donations import stripe_client  # noqa: F401 - connects its setting_changed receiver
         from donations.templatetags.donation_tags import DONATE_PAGE_CACHE_KEY
 
         def forget_donate_url(sender, **kwargs):

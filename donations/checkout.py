@@ -23,6 +23,14 @@ class CheckoutUnavailable(Exception):
     """Stripe could not be reached or refused; the donor may try again."""
 
 
+class CheckoutBusy(CheckoutUnavailable):
+    """Stripe's rate limit still refused after our short retries; the gift stays pending.
+
+    Nothing was created at Stripe, so the donor's next click sends the same form token, finds the
+    same pending Donation and reuses its idempotency key: one click, at most one checkout.
+    """
+
+
 @dataclass
 class CheckoutStarted:
     donation: Donation
@@ -130,6 +138,13 @@ def start_checkout(
         session = stripe_client.create_checkout_session(
             params, idempotency_key=f"donation-checkout-{donation.pk}-{donation.form_token}"
         )
+    except stripe.RateLimitError as error:
+        logger.warning(
+            "checkout busy donation=%s: Stripe's rate limit held after retries request_id=%s",
+            donation.pk,
+            stripe_client.request_id(error),
+        )
+        raise CheckoutBusy("Stripe is busy") from error
     except stripe.StripeError as error:
         reason = f"{type(error).__name__}: {error.user_message or error._message or 'no message'}"
         donation.mark_failed(f"Checkout could not start. {reason}")

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from donations.models import Donation, Frequency
 from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, to_minor_units
@@ -152,6 +153,20 @@ class DonationForm(forms.Form):
                 if data.get("cover_fee"):
                     fee = int(
                         (Decimal(amount) * self.page.fee_percentage / 100).quantize(Decimal(1))
+                    )
+                if amount + fee > maximum:
+                    # What Stripe charges is the total, so the maximum holds for the total.
+                    self.add_error(
+                        "cover_fee",
+                        _(
+                            "With the processing fee your gift would be %(total)s, above the "
+                            "largest gift we can accept online, %(maximum)s. Choose a smaller "
+                            "amount or leave the fee unticked."
+                        )
+                        % {
+                            "total": format_money(amount + fee, currency),
+                            "maximum": format_money(maximum, currency),
+                        },
                     )
                 data["base_amount"] = amount
                 data["fee_amount"] = fee

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -326,6 +327,20 @@ class Donation(models.Model):
         null=True, blank=True, unique=True, editable=False, help_text="Stops a second checkout."
     )
 
+    needs_attention = models.BooleanField(
+        default=False,
+        db_index=True,
+        verbose_name=_("needs attention"),
+        help_text=_(
+            "Stripe's figures differ from what the donor chose, or a refund exceeded the gift."
+        ),
+    )
+    attention_reason = models.TextField(
+        _("why it needs attention"),
+        blank=True,
+        help_text=_("What differs, for Finance to check against Stripe's dashboard."),
+    )
+
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -340,6 +355,19 @@ class Donation(models.Model):
     @property
     def amount_display(self) -> str:
         return format_money(self.amount, self.currency)
+
+    @property
+    def payment_went_through(self) -> bool | None:
+        """True once paid (even if refunded or disputed later), False when it failed or expired,
+        None while pending: then only Stripe knows whether the donor finished paying."""
+        if self.status == self.Status.PENDING:
+            return None
+        return self.status not in (self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def attention_label(self) -> str:
+        """The listing's flag: Finance sees at a glance which gifts differ from Stripe."""
+        return _("Needs attention") if self.needs_attention else ""
 
     @property
     def receipt_number(self) -> str:
@@ -359,6 +387,39 @@ class Donation(models.Model):
                 setattr(self, field, value)
                 changed.append(field)
         return changed
+
+    def _flag(self, reason: str) -> list[str]:
+        """Mark the gift for Finance's attention (once per distinct reason); returns the fields."""
+        if reason in self.attention_reason:
+            return []
+        self.needs_attention = True
+        self.attention_reason = f"{self.attention_reason}\n{reason}".strip()
+        return ["needs_attention", "attention_reason"]
+
+    def record_paid_amount(self, amount: int, currency: str) -> bool:
+        """Keep what Stripe took (it is what was paid); flag it when it is not what was chosen.
+
+        True when it differed.
+        """
+        currency = (currency or self.currency).upper()
+        if (amount, currency) == (self.amount, self.currency):
+            return False
+        fields = self._flag(
+            _("Stripe took %(paid)s; the donor chose %(chosen)s.")
+            % {"paid": format_money(amount, currency), "chosen": self.amount_display}
+        )
+        logger.warning(
+            "amount differs donation=%s ours=%s %s stripe=%s %s; keeping Stripe's",
+            self.pk, self.amount, self.currency, amount, currency,
+        )  # fmt: skip
+        self.amount, self.currency = amount, currency
+        self.save(update_fields=["amount", "currency", *fields, "updated_at"])
+        return True
+
+    def link_recurring_gift(self, gift: "RecurringGift") -> None:
+        if self.recurring_gift_id != gift.pk:
+            self.recurring_gift = gift
+            self.save(update_fields=["recurring_gift", "updated_at"])
 
     def record_stripe_ids(self, **ids) -> None:
         fields = self._fill_stripe_ids(**ids)
@@ -393,8 +454,24 @@ class Donation(models.Model):
         return self._move_to(self.Status.EXPIRED)
 
     def record_refund(self, amount_refunded: int, **ids) -> bool:
-        """A refund, full or partial. Only a full refund changes the status; amounts only grow."""
+        """A refund, full or partial. Only a full refund changes the status; amounts only grow.
+
+        A refund larger than the gift cannot be right: it is kept at the gift's amount and
+        flagged for Finance.
+        """
         extra = []
+        if amount_refunded > self.amount:
+            extra += self._flag(
+                _(
+                    "Stripe reported a refund of %(refund)s, more than the gift of %(gift)s; "
+                    "recorded as %(gift)s."
+                )
+                % {
+                    "refund": format_money(amount_refunded, self.currency),
+                    "gift": self.amount_display,
+                }
+            )
+            amount_refunded = self.amount
         if amount_refunded > self.refunded_amount:
             self.refunded_amount = amount_refunded
             extra.append("refunded_amount")

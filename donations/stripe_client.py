@@ -1,24 +1,50 @@
-"""The one place the `stripe` library is configured.
+"""The one place the `stripe` library is configured: one ``StripeClient`` built from settings.
 
-We use the library's module-level configuration, set from Django settings on every call, so
-tests (and a local fake Stripe server reached through ``STRIPE_API_BASE``) can change settings
-freely. The API version is pinned to the one the installed library was generated for, so the
-shapes our webhook handlers read are the shapes Stripe sends.
+The library's module globals (``stripe.api_key``, ``stripe.api_base``…) are shared by every
+thread of a worker, so setting them before each call races under threaded workers. Instead we
+build one ``StripeClient`` holding the key, the pinned API version, the base address
+(``STRIPE_API_BASE`` points it at a local fake), the timeout and the retries. The client is safe
+to share between threads (its ``RequestsClient`` keeps one ``requests`` session per thread), so it
+is built once per process and rebuilt only when a Stripe setting changes (Django's
+``setting_changed`` signal, which tests fire when they point it at the fake Stripe).
+
+The API version is pinned to the one the installed library was generated for, so the shapes our
+webhook handlers read are the shapes Stripe sends.
 """
 
 import logging
+import random
+import threading
+import time
 
 import stripe
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 logger = logging.getLogger("ijm.payments")
+
+# StripeClient has no option for it: the library reads this one global (once, at import here, not
+# per call) before adding our last request's timings to the next request's headers.
+stripe.enable_telemetry = False
 
 API_VERSION = stripe.api_version
 DEFAULT_API_BASE = stripe.DEFAULT_API_BASE
 
+SETTINGS = frozenset(
+    {"STRIPE_SECRET_KEY", "STRIPE_API_BASE", "STRIPE_TIMEOUT", "STRIPE_MAX_NETWORK_RETRIES"}
+)
+"""The settings the client is built from: a change to any of them rebuilds it."""
 
-_http_client: dict[float, stripe.HTTPClient] = {}
-"""The HTTP client we made, by its timeout, so it is only replaced when the timeout changes."""
+RATE_LIMIT_PAUSES = (0.15, 0.3, 0.6)
+"""Seconds to wait (at most, with jitter) before each new try after Stripe's 429 ``rate_limit``.
+
+Stripe sends no ``Stripe-Should-Retry`` with it, so the library does not retry by itself. The
+pauses add up to about a second: short, because a donor and a worker thread wait meanwhile.
+"""
+
+_client: stripe.StripeClient | None = None
+_client_lock = threading.Lock()
 
 
 class StripeNotConfigured(Exception):
@@ -37,47 +63,109 @@ def missing_settings() -> list[str]:
     ]
 
 
-def configure() -> None:
-    """Point the library at Stripe (or the fake), with our key, version, timeout and retries."""
+def _build() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        stripe_version=API_VERSION,
+        base_addresses={"api": settings.STRIPE_API_BASE or DEFAULT_API_BASE},
+        max_network_retries=int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2)),
+        http_client=stripe.RequestsClient(timeout=float(getattr(settings, "STRIPE_TIMEOUT", 10))),
+    )
+
+
+def client() -> stripe.StripeClient:
+    """The process's Stripe client, built on first use (under a lock, so threads share one)."""
+    global _client
     if not is_configured():
         raise StripeNotConfigured("STRIPE_SECRET_KEY is not set")
-    stripe.api_key = settings.STRIPE_SECRET_KEY
-    stripe.api_version = API_VERSION
-    stripe.api_base = settings.STRIPE_API_BASE or DEFAULT_API_BASE
-    stripe.max_network_retries = int(getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2))
-    timeout = float(getattr(settings, "STRIPE_TIMEOUT", 10))
-    if _http_client.get(timeout) is not stripe.default_http_client:
-        _http_client.clear()
-        _http_client[timeout] = stripe.default_http_client = stripe.RequestsClient(timeout=timeout)
-    stripe.enable_telemetry = False
+    with _client_lock:
+        if _client is None:
+            _client = _build()
+        return _client
+
+
+@receiver(setting_changed)
+def forget_client(*, setting: str, **kwargs) -> None:
+    """A Stripe setting changed (tests, mostly): the next call builds a client from the new ones."""
+    global _client
+    if setting in SETTINGS:
+        with _client_lock:
+            _client = None
+
+
+def _pause_before_retry(attempt: int) -> None:
+    time.sleep(random.uniform(0.5, 1.0) * RATE_LIMIT_PAUSES[attempt])  # noqa: S311 - jitter
 
 
 def create_checkout_session(params: dict, idempotency_key: str):
-    configure()
-    return stripe.checkout.Session.create(idempotency_key=idempotency_key, **params)
+    """Create a Checkout Session, trying again briefly while Stripe answers 429 ``rate_limit``.
+
+    Every try carries the same idempotency key, so however many tries it takes, one click opens
+    at most one session. When the pauses run out the last ``RateLimitError`` is raised.
+    """
+    sessions = client().v1.checkout.sessions
+    options = {"idempotency_key": idempotency_key}
+    for attempt in range(len(RATE_LIMIT_PAUSES) + 1):
+        try:
+            return sessions.create(params=params, options=options)
+        except stripe.RateLimitError as error:
+            if attempt == len(RATE_LIMIT_PAUSES):
+                raise
+            logger.info(
+                "Stripe rate limit on checkout (try %s) request_id=%s; trying again",
+                attempt + 1,
+                request_id(error),
+            )
+            _pause_before_retry(attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def retrieve_checkout_session(session_id: str):
-    configure()
-    return stripe.checkout.Session.retrieve(session_id)
+    return client().v1.checkout.sessions.retrieve(session_id)
 
 
 def list_checkout_sessions(created_since: int):
     """Every Checkout Session created since a Unix time, following Stripe's pagination."""
-    configure()
-    return stripe.checkout.Session.list(
-        created={"gte": created_since}, limit=100
-    ).auto_paging_iter()
+    return (
+        client()
+        .v1.checkout.sessions.list(params={"created": {"gte": created_since}, "limit": 100})
+        .auto_paging_iter()
+    )
+
+
+def list_refunds(created_since: int):
+    """Every refund made since a Unix time, following Stripe's pagination."""
+    return (
+        client()
+        .v1.refunds.list(params={"created": {"gte": created_since}, "limit": 100})
+        .auto_paging_iter()
+    )
 
 
 def retrieve_payment_intent(payment_intent_id: str):
-    configure()
-    return stripe.PaymentIntent.retrieve(payment_intent_id)
+    return client().v1.payment_intents.retrieve(payment_intent_id)
+
+
+def retrieve_subscription(subscription_id: str):
+    return client().v1.subscriptions.retrieve(subscription_id)
 
 
 def list_invoice_payments(invoice_id: str):
-    configure()
-    return stripe.InvoicePayment.list(invoice=invoice_id, limit=10)
+    return client().v1.invoice_payments.list(params={"invoice": invoice_id, "limit": 10})
+
+
+def list_payments_of_payment_intent(payment_intent_id: str):
+    """The invoice payments a PaymentIntent made: how a renewal's charge finds its invoice."""
+    return client().v1.invoice_payments.list(
+        params={
+            "payment": {"type": "payment_intent", "payment_intent": payment_intent_id},
+            "limit": 10,
+        }
+    )
+
+
+def retrieve_invoice(invoice_id: str):
+    return client().v1.invoices.retrieve(invoice_id)
 
 
 def construct_event(payload: bytes, signature: str):

@@ -1,9 +1,14 @@
-"""Stripe webhook events: verified, kept once, applied in the same transaction.
+"""Stripe webhook events: verified, checked, kept once, applied in the same transaction.
 
 Stripe delivers events at least once and in no particular order. So: the signature is checked on
-the raw body; the event id is stored in the same transaction that applies it (a repeat finds the
-id and changes nothing); and every handler goes through the model methods, whose statuses only
+the raw body and the event's shape at the door (``event_shapes``); what a handler needs from
+Stripe's API is fetched *before* the transaction opens (a slow Stripe must never hold our row
+locks); then the event id is stored in the same transaction that applies it (a repeat finds the
+id and changes nothing), and every change goes through the model methods, whose statuses only
 move forward (a refund that arrives before its completion stays a refund).
+
+Names say what a function does to the database: ``find_…`` only reads (locking the rows it
+returns), ``record_…``/``apply_…`` write.
 
 Handlers read plain dicts shaped like API version ``2026-10-28.endive`` (for example an invoice's
 subscription is at ``parent.subscription_details.subscription``).
@@ -11,6 +16,7 @@ subscription is at ``parent.subscription_details.subscription``).
 
 import json
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 
@@ -18,6 +24,7 @@ import stripe
 from django.db import IntegrityError, transaction
 
 from donations import stripe_client
+from donations.event_shapes import MalformedEvent, check_event
 from donations.models import Donation, Frequency, RecurringGift, StripeEvent
 
 logger = logging.getLogger("ijm.payments")
@@ -25,6 +32,19 @@ logger = logging.getLogger("ijm.payments")
 
 class EventNotReady(Exception):
     """The event refers to a gift we will only know about later; Stripe should retry."""
+
+
+@dataclass
+class StripeFacts:
+    """What an event's handler needed from Stripe's API, read before the transaction opened."""
+
+    donation_reference: str = ""
+    """``metadata.donation_id`` of the PaymentIntent a charge or dispute is about."""
+    renewal_subscription: str = ""
+    """The subscription whose renewal invoice a PaymentIntent paid, when it paid one."""
+    renewal_metadata: dict = field(default_factory=dict)
+    invoice_payment_intent: str = ""
+    """The PaymentIntent that paid an invoice, when the invoice did not include it."""
 
 
 def _timestamp(value) -> datetime | None:
@@ -36,6 +56,11 @@ def _id(value) -> str:
     if isinstance(value, dict):
         return value.get("id") or ""
     return value or ""
+
+
+def _reference(metadata: dict | None) -> int | None:
+    value = str((metadata or {}).get("donation_id", ""))
+    return int(value) if value.isdigit() else None
 
 
 def _after_commit(task, *args) -> None:
@@ -54,142 +79,55 @@ def _send_failed_payment_note(donation: Donation) -> None:
     _after_commit(send_failed_payment_note, donation.pk)
 
 
-# Finding our records ---------------------------------------------------------------------------
+# Reading Stripe, before the transaction --------------------------------------------------------
 
 
-def _locked(queryset):
-    return queryset.select_for_update()
-
-
-def _donation_for_session(session: dict) -> Donation | None:
-    donation = _locked(Donation.objects.filter(stripe_checkout_session_id=session["id"])).first()
-    if donation is not None:
-        return donation
-    reference = session.get("client_reference_id") or (session.get("metadata") or {}).get(
-        "donation_id"
-    )
-    if reference and str(reference).isdigit():
-        candidate = _locked(Donation.objects.filter(pk=int(reference))).first()
-        if candidate and candidate.stripe_checkout_session_id in (None, "", session["id"]):
-            return candidate
-    return None
-
-
-def _donation_for_payment_intent(payment_intent_id: str) -> Donation | None:
-    """The gift a PaymentIntent paid for, asking Stripe for its metadata if we don't know it."""
-    if not payment_intent_id:
-        return None
-    donation = _locked(Donation.objects.filter(stripe_payment_intent_id=payment_intent_id)).first()
-    if donation is not None:
-        return donation
+def _stripe_read(call, *args):
+    """One read from Stripe's API; a failure asks Stripe to deliver the event again later."""
     try:
-        intent = stripe_client.retrieve_payment_intent(payment_intent_id).to_dict()
+        return call(*args).to_dict()
     except stripe.StripeError as error:
-        raise EventNotReady(f"could not read {payment_intent_id}: {error}") from error
-    reference = (intent.get("metadata") or {}).get("donation_id", "")
-    if not str(reference).isdigit():
-        return None
-    donation = _locked(Donation.objects.filter(pk=int(reference))).first()
-    if donation is None:
-        raise EventNotReady(f"donation {reference} of {payment_intent_id} is not here yet")
-    return donation
+        raise EventNotReady(f"could not read {args[0]} from Stripe: {error}") from error
 
 
-def _recurring_gift(subscription_id: str, origin: Donation, customer_id: str) -> RecurringGift:
-    gift, _ = RecurringGift.objects.get_or_create(
-        stripe_subscription_id=subscription_id,
-        defaults={
-            "stripe_customer_id": customer_id or "",
-            "amount": origin.amount,
-            "currency": origin.currency,
-            "donor_name": origin.donor_name,
-            "donor_email": origin.donor_email,
-            "is_anonymous": origin.is_anonymous,
-        },
-    )
-    if origin.recurring_gift_id != gift.pk:
-        origin.recurring_gift = gift
-        origin.save(update_fields=["recurring_gift", "updated_at"])
-    return gift
+def fetch_payment_intent_facts(obj: dict) -> StripeFacts:
+    """For a charge or dispute whose PaymentIntent we don't know: whose gift it paid.
+
+    Its metadata names a one-time gift; a renewal's PaymentIntent has none, so we ask which
+    invoice it paid, and that invoice's subscription.
+    """
+    payment_intent = _id(obj.get("payment_intent"))
+    if (
+        not payment_intent
+        or Donation.objects.filter(stripe_payment_intent_id=payment_intent).exists()
+    ):
+        return StripeFacts()
+    intent = _stripe_read(stripe_client.retrieve_payment_intent, payment_intent)
+    reference = str((intent.get("metadata") or {}).get("donation_id", ""))
+    if reference:
+        return StripeFacts(donation_reference=reference)
+    payments = _stripe_read(stripe_client.list_payments_of_payment_intent, payment_intent)
+    for item in payments.get("data") or []:
+        invoice = _stripe_read(stripe_client.retrieve_invoice, _id(item.get("invoice")))
+        subscription, metadata = _invoice_subscription(invoice)
+        if subscription:
+            return StripeFacts(renewal_subscription=subscription, renewal_metadata=metadata)
+    return StripeFacts()
 
 
-def _check_amount(donation: Donation, amount, currency) -> None:
-    """Stripe's figure is what was paid; ours is what the form asked for. Say when they differ."""
-    if amount is None:
-        return
-    if amount != donation.amount or (currency or "").upper() != donation.currency:
-        logger.warning(
-            "amount differs donation=%s ours=%s %s stripe=%s %s; keeping Stripe's",
-            donation.pk,
-            donation.amount,
-            donation.currency,
-            amount,
-            currency,
-        )
-        donation.amount = amount
-        donation.currency = (currency or donation.currency).upper()
-        donation.save(update_fields=["amount", "currency", "updated_at"])
-
-
-# Handlers -------------------------------------------------------------------------------------
-
-
-def checkout_completed(session: dict, event: dict) -> str:
-    """Completed (card paid at once) or async payment succeeded (bank debit cleared later)."""
-    donation = _donation_for_session(session)
-    if donation is None:
-        return "ignored: not one of our checkouts"
-    ids = {
-        "stripe_checkout_session_id": session["id"],
-        "stripe_customer_id": _id(session.get("customer")),
-        "stripe_payment_intent_id": _id(session.get("payment_intent")),
-    }
-    _check_amount(donation, session.get("amount_total"), session.get("currency"))
-    subscription_id = _id(session.get("subscription"))
-    if session.get("mode") == "subscription" and subscription_id:
-        _recurring_gift(subscription_id, donation, ids["stripe_customer_id"])
-    if session.get("payment_status") in ("paid", "no_payment_required"):
-        if donation.mark_paid(at=_timestamp(event.get("created")), **ids):
-            _send_receipt(donation)
-    else:
-        donation.record_stripe_ids(**ids)
-    return f"donation={donation.pk} status={donation.status}"
-
-
-def checkout_async_payment_failed(session: dict, event: dict) -> str:
-    donation = _donation_for_session(session)
-    if donation is None:
-        return "ignored: not one of our checkouts"
-    donation.mark_failed(
-        "The payment did not go through.",
-        stripe_checkout_session_id=session["id"],
-        stripe_payment_intent_id=_id(session.get("payment_intent")),
-    )
-    return f"donation={donation.pk} status={donation.status}"
-
-
-def checkout_expired(session: dict, event: dict) -> str:
-    donation = _donation_for_session(session)
-    if donation is None:
-        return "ignored: not one of our checkouts"
-    donation.mark_expired()
-    return f"donation={donation.pk} status={donation.status}"
-
-
-def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
-    details = (invoice.get("parent") or {}).get("subscription_details") or {}
-    return _id(details.get("subscription")), details.get("metadata") or {}
-
-
-def _invoice_payment_intent(invoice: dict) -> str:
+def fetch_invoice_facts(invoice: dict) -> StripeFacts:
     """The PaymentIntent that paid an invoice: in ``payments`` when included, else asked for."""
-    payments = invoice.get("payments")
-    if payments is None:
-        try:
-            payments = stripe_client.list_invoice_payments(invoice["id"]).to_dict()
-        except stripe.StripeError as error:
-            logger.warning("could not list payments of %s: %s", invoice["id"], error)
-            return ""
+    if invoice.get("payments") is not None:
+        return StripeFacts()
+    try:
+        payments = stripe_client.list_invoice_payments(invoice["id"]).to_dict()
+    except stripe.StripeError as error:
+        logger.warning("could not list payments of %s: %s", invoice["id"], error)
+        return StripeFacts()
+    return StripeFacts(invoice_payment_intent=_paid_payment_intent(payments))
+
+
+def _paid_payment_intent(payments: dict) -> str:
     for item in payments.get("data") or []:
         payment = item.get("payment") or {}
         if item.get("status", "paid") == "paid" and payment.get("payment_intent"):
@@ -197,11 +135,53 @@ def _invoice_payment_intent(invoice: dict) -> str:
     return ""
 
 
-def _origin_donation(subscription_id: str, metadata: dict) -> Donation | None:
-    """The Donation that the checkout for this subscription started."""
-    reference = metadata.get("donation_id", "")
-    if str(reference).isdigit():
-        found = _locked(Donation.objects.filter(pk=int(reference))).first()
+# Finding our records (reads only; rows come back locked) ---------------------------------------
+
+
+def _locked(queryset):
+    return queryset.select_for_update()
+
+
+def find_donation_for_session(session: dict) -> Donation | None:
+    donation = _locked(Donation.objects.filter(stripe_checkout_session_id=session["id"])).first()
+    if donation is not None:
+        return donation
+    reference = _reference({"donation_id": session.get("client_reference_id")}) or _reference(
+        session.get("metadata")
+    )
+    if reference is not None:
+        candidate = _locked(Donation.objects.filter(pk=reference)).first()
+        if candidate and candidate.stripe_checkout_session_id in (None, "", session["id"]):
+            return candidate
+    return None
+
+
+def find_donation_for_payment_intent(payment_intent: str, facts: StripeFacts) -> Donation | None:
+    """The gift a PaymentIntent paid for, from our records or what Stripe told us about it."""
+    if not payment_intent:
+        return None
+    donation = _locked(Donation.objects.filter(stripe_payment_intent_id=payment_intent)).first()
+    if donation is not None:
+        return donation
+    if facts.donation_reference:
+        reference = _reference({"donation_id": facts.donation_reference})
+        donation = _locked(Donation.objects.filter(pk=reference)).first() if reference else None
+        if reference and donation is None:
+            raise EventNotReady(f"donation {reference} of {payment_intent} is not here yet")
+        return donation
+    if facts.renewal_subscription and (
+        RecurringGift.objects.filter(stripe_subscription_id=facts.renewal_subscription).exists()
+        or find_origin_donation(facts.renewal_subscription, facts.renewal_metadata)
+    ):
+        raise EventNotReady(f"renewal paid by {payment_intent} is not recorded yet")
+    return None
+
+
+def find_origin_donation(subscription_id: str, metadata: dict) -> Donation | None:
+    """The monthly Donation whose checkout started this subscription."""
+    reference = _reference(metadata)
+    if reference is not None:
+        found = _locked(Donation.objects.filter(pk=reference, frequency=Frequency.MONTHLY)).first()
         if found is not None:
             return found
     return (
@@ -216,27 +196,39 @@ def _origin_donation(subscription_id: str, metadata: dict) -> Donation | None:
     )
 
 
-def _donation_for_invoice(invoice: dict, *, failed: bool) -> tuple[Donation | None, bool]:
-    """The Donation an invoice is about: the checkout's own for the first, a new one after."""
-    subscription_id, metadata = _invoice_subscription(invoice)
-    if not subscription_id:
-        return None, False
-    existing = _locked(Donation.objects.filter(stripe_invoice_id=invoice["id"])).first()
-    origin = _origin_donation(subscription_id, metadata)
-    customer = _id(invoice.get("customer"))
-    gift = RecurringGift.objects.filter(stripe_subscription_id=subscription_id).first()
-    if gift is None and origin is not None:
-        gift = _recurring_gift(subscription_id, origin, customer)
-    if existing is not None:
-        return existing, False
-    if invoice.get("billing_reason") == "subscription_create":
-        if origin is None:
-            raise EventNotReady(f"first invoice {invoice['id']} before its checkout's gift")
-        return origin, False
-    if gift is None:
-        raise EventNotReady(f"invoice {invoice['id']} for unknown subscription {subscription_id}")
-    amount = invoice.get("amount_paid") if not failed else invoice.get("amount_due")
-    donation, created = Donation.objects.get_or_create(
+def find_recurring_gift(subscription_id: str) -> RecurringGift | None:
+    return _locked(RecurringGift.objects.filter(stripe_subscription_id=subscription_id)).first()
+
+
+def _invoice_subscription(invoice: dict) -> tuple[str, dict]:
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return _id(details.get("subscription")), details.get("metadata") or {}
+
+
+# Changing our records ----------------------------------------------------------------------------
+
+
+def record_recurring_gift(subscription_id: str, origin: Donation, customer_id: str):
+    """The monthly gift of a subscription (made from its checkout's Donation when new)."""
+    gift, _ = RecurringGift.objects.get_or_create(
+        stripe_subscription_id=subscription_id,
+        defaults={
+            "stripe_customer_id": customer_id or "",
+            "amount": origin.amount,
+            "currency": origin.currency,
+            "donor_name": origin.donor_name,
+            "donor_email": origin.donor_email,
+            "is_anonymous": origin.is_anonymous,
+        },
+    )
+    origin.link_recurring_gift(gift)
+    return gift
+
+
+def record_renewal(invoice: dict, gift: RecurringGift, origin: Donation | None, *, failed: bool):
+    """A later month's invoice: its own Donation of the monthly gift (the same one if repeated)."""
+    amount = invoice.get("amount_due") if failed else invoice.get("amount_paid")
+    donation, _ = Donation.objects.get_or_create(
         stripe_invoice_id=invoice["id"],
         defaults={
             "amount": amount or gift.amount,
@@ -246,24 +238,129 @@ def _donation_for_invoice(invoice: dict, *, failed: bool) -> tuple[Donation | No
             "donor_email": gift.donor_email,
             "is_anonymous": gift.is_anonymous,
             "recurring_gift": gift,
-            "stripe_customer_id": customer or gift.stripe_customer_id,
+            "stripe_customer_id": _id(invoice.get("customer")) or gift.stripe_customer_id,
             "page": origin.page if origin else None,
             "dedication_type": origin.dedication_type if origin else "",
             "dedication_name": origin.dedication_name if origin else "",
         },
     )
-    return donation, created
+    return donation
 
 
-def invoice_paid(invoice: dict, event: dict) -> str:
-    donation, _ = _donation_for_invoice(invoice, failed=False)
+def apply_checkout_session(session: dict, *, at: datetime | None = None) -> Donation | None:
+    """Bring our gift in line with a Checkout Session as Stripe reports it.
+
+    The one way a session changes a gift, for the webhook and for ``reconcile_donations`` alike:
+    complete and paid → paid (with a receipt, once); complete but not yet paid (a bank debit) →
+    its ids kept; expired → expired. Returns the gift, or None when the session is not ours.
+    Must run inside a transaction.
+    """
+    donation = find_donation_for_session(session)
+    if donation is None:
+        return None
+    ids = {
+        "stripe_checkout_session_id": session["id"],
+        "stripe_customer_id": _id(session.get("customer")),
+        "stripe_payment_intent_id": _id(session.get("payment_intent")),
+    }
+    if session.get("status") == "expired":
+        donation.mark_expired()
+        return donation
+    if session.get("amount_total") is not None:
+        donation.record_paid_amount(session["amount_total"], session.get("currency") or "")
+    subscription_id = _id(session.get("subscription"))
+    if session.get("mode") == "subscription" and subscription_id:
+        record_recurring_gift(subscription_id, donation, ids["stripe_customer_id"])
+    if session.get("payment_status") in ("paid", "no_payment_required"):
+        if donation.mark_paid(at=at or _timestamp(session.get("created")), **ids):
+            _send_receipt(donation)
+    else:
+        donation.record_stripe_ids(**ids)
+    return donation
+
+
+def apply_subscription_status(subscription: dict, status: str, *, at: datetime | None):
+    """A subscription's status, kept even when it arrives before its checkout's gift.
+
+    Stripe sends events in no particular order: a donor can cancel in the first minute, before
+    ``checkout.session.completed`` reaches us. When the subscription's metadata names one of our
+    monthly Donations we record its monthly gift now, from that Donation, with the status Stripe
+    gives; the completion then finds the gift and (statuses only moving forward) leaves a
+    cancellation in place. A subscription that is not ours changes nothing.
+    """
+    gift = find_recurring_gift(subscription["id"])
+    if gift is None:
+        origin = find_origin_donation(subscription["id"], subscription.get("metadata") or {})
+        if origin is None:
+            return None
+        gift = record_recurring_gift(subscription["id"], origin, _id(subscription.get("customer")))
+    gift.apply_stripe_status(status, at=at)
+    return gift
+
+
+# Handlers: (event's object, the event, what we read from Stripe) -> outcome for the log --------
+
+
+def checkout_completed(session: dict, event: dict, facts: StripeFacts) -> str:
+    """Completed (card paid at once), async payment succeeded (bank debit cleared), expired."""
+    donation = apply_checkout_session(session, at=_timestamp(event.get("created")))
+    if donation is None:
+        return "ignored: not one of our checkouts"
+    return f"donation={donation.pk} status={donation.status}"
+
+
+def checkout_async_payment_failed(session: dict, event: dict, facts: StripeFacts) -> str:
+    donation = find_donation_for_session(session)
+    if donation is None:
+        return "ignored: not one of our checkouts"
+    donation.mark_failed(
+        "The payment did not go through.",
+        stripe_checkout_session_id=session["id"],
+        stripe_payment_intent_id=_id(session.get("payment_intent")),
+    )
+    return f"donation={donation.pk} status={donation.status}"
+
+
+def checkout_expired(session: dict, event: dict, facts: StripeFacts) -> str:
+    return checkout_completed({**session, "status": "expired"}, event, facts)
+
+
+def record_invoice_donation(invoice: dict, *, failed: bool) -> Donation | None:
+    """The Donation an invoice is about: the checkout's own for the first, a new one after.
+
+    Records the monthly gift (and a renewal's Donation) when they are new.
+    """
+    subscription_id, metadata = _invoice_subscription(invoice)
+    if not subscription_id:
+        return None
+    existing = _locked(Donation.objects.filter(stripe_invoice_id=invoice["id"])).first()
+    origin = find_origin_donation(subscription_id, metadata)
+    gift = find_recurring_gift(subscription_id)
+    if gift is None and origin is not None:
+        gift = record_recurring_gift(subscription_id, origin, _id(invoice.get("customer")))
+    if existing is not None:
+        return existing
+    if invoice.get("billing_reason") == "subscription_create":
+        if origin is None:
+            raise EventNotReady(f"first invoice {invoice['id']} before its checkout's gift")
+        return origin
+    if gift is None:
+        raise EventNotReady(f"invoice {invoice['id']} for unknown subscription {subscription_id}")
+    return record_renewal(invoice, gift, origin, failed=failed)
+
+
+def invoice_paid(invoice: dict, event: dict, facts: StripeFacts) -> str:
+    donation = record_invoice_donation(invoice, failed=False)
     if donation is None:
         return "ignored: not a subscription invoice"
     paid_at = _timestamp((invoice.get("status_transitions") or {}).get("paid_at"))
+    payment_intent = facts.invoice_payment_intent or _paid_payment_intent(
+        invoice.get("payments") or {}
+    )
     moved = donation.mark_paid(
         at=paid_at or _timestamp(event.get("created")),
         stripe_invoice_id=invoice["id"],
-        stripe_payment_intent_id=_invoice_payment_intent(invoice),
+        stripe_payment_intent_id=payment_intent,
         stripe_customer_id=_id(invoice.get("customer")),
     )
     if moved:
@@ -271,8 +368,8 @@ def invoice_paid(invoice: dict, event: dict) -> str:
     return f"donation={donation.pk} status={donation.status}"
 
 
-def invoice_payment_failed(invoice: dict, event: dict) -> str:
-    donation, created = _donation_for_invoice(invoice, failed=True)
+def invoice_payment_failed(invoice: dict, event: dict, facts: StripeFacts) -> str:
+    donation = record_invoice_donation(invoice, failed=True)
     if donation is None:
         return "ignored: not a subscription invoice"
     moved = donation.mark_failed(
@@ -289,25 +386,24 @@ def invoice_payment_failed(invoice: dict, event: dict) -> str:
     return f"donation={donation.pk} status={donation.status}"
 
 
-def subscription_updated(subscription: dict, event: dict) -> str:
-    gift = _locked(RecurringGift.objects.filter(stripe_subscription_id=subscription["id"])).first()
+def subscription_updated(subscription: dict, event: dict, facts: StripeFacts) -> str:
+    gift = apply_subscription_status(
+        subscription, subscription.get("status", ""), at=_timestamp(event.get("created"))
+    )
     if gift is None:
-        return "ignored: unknown subscription"
-    gift.apply_stripe_status(subscription.get("status", ""), at=_timestamp(event.get("created")))
+        return "ignored: not one of our subscriptions"
     return f"recurring_gift={gift.pk} status={gift.status}"
 
 
-def subscription_deleted(subscription: dict, event: dict) -> str:
-    gift = _locked(RecurringGift.objects.filter(stripe_subscription_id=subscription["id"])).first()
-    if gift is None:
-        return "ignored: unknown subscription"
-    gift.apply_stripe_status(RecurringGift.Status.CANCELED, at=_timestamp(event.get("created")))
-    return f"recurring_gift={gift.pk} status={gift.status}"
+def subscription_deleted(subscription: dict, event: dict, facts: StripeFacts) -> str:
+    return subscription_updated(
+        {**subscription, "status": RecurringGift.Status.CANCELED}, event, facts
+    )
 
 
-def charge_refunded(charge: dict, event: dict) -> str:
+def charge_refunded(charge: dict, event: dict, facts: StripeFacts) -> str:
     payment_intent = _id(charge.get("payment_intent"))
-    donation = _donation_for_payment_intent(payment_intent)
+    donation = find_donation_for_payment_intent(payment_intent, facts)
     if donation is None:
         return "ignored: not one of our payments"
     donation.record_refund(
@@ -316,18 +412,18 @@ def charge_refunded(charge: dict, event: dict) -> str:
     return f"donation={donation.pk} status={donation.status} refunded={donation.refunded_amount}"
 
 
-def dispute_created(dispute: dict, event: dict) -> str:
+def dispute_created(dispute: dict, event: dict, facts: StripeFacts) -> str:
     payment_intent = _id(dispute.get("payment_intent"))
-    donation = _donation_for_payment_intent(payment_intent)
+    donation = find_donation_for_payment_intent(payment_intent, facts)
     if donation is None:
         return "ignored: not one of our payments"
     donation.open_dispute(stripe_payment_intent_id=payment_intent)
     return f"donation={donation.pk} status={donation.status}"
 
 
-def dispute_closed(dispute: dict, event: dict) -> str:
+def dispute_closed(dispute: dict, event: dict, facts: StripeFacts) -> str:
     payment_intent = _id(dispute.get("payment_intent"))
-    donation = _donation_for_payment_intent(payment_intent)
+    donation = find_donation_for_payment_intent(payment_intent, facts)
     if donation is None:
         return "ignored: not one of our payments"
     outcome = dispute.get("status", "")
@@ -352,8 +448,22 @@ HANDLERS = {
     "charge.dispute.closed": dispute_closed,
 }
 
+FETCHERS = {
+    "invoice.paid": fetch_invoice_facts,
+    "charge.refunded": fetch_payment_intent_facts,
+    "charge.dispute.created": fetch_payment_intent_facts,
+    "charge.dispute.closed": fetch_payment_intent_facts,
+}
+"""What an event type needs from Stripe's API, read before its transaction opens."""
 
-def apply_event(event: dict) -> tuple[bool, str]:
+
+def fetch_facts(event: dict) -> StripeFacts:
+    """Everything the event's handler needs from Stripe, read now, outside any transaction."""
+    fetch = FETCHERS.get(event["type"])
+    return fetch(event["data"]["object"]) if fetch else StripeFacts()
+
+
+def apply_event(event: dict, facts: StripeFacts) -> tuple[bool, str]:
     """Record the event and apply it in one transaction. (False, …) when it was seen before."""
     with transaction.atomic():
         try:
@@ -369,45 +479,47 @@ def apply_event(event: dict) -> tuple[bool, str]:
         handler = HANDLERS.get(event["type"])
         if handler is None:
             return True, "ignored: not an event we use"
-        return True, handler(event["data"]["object"], event)
+        return True, handler(event["data"]["object"], event, facts)
+
+
+def _parse(payload: bytes, signature: str) -> dict:
+    stripe_client.construct_event(payload, signature)
+    return check_event(json.loads(payload))
 
 
 def receive(payload: bytes, signature: str) -> tuple[int, str]:
-    """Verify, record and apply one delivery. Returns (HTTP status, short plain-text reason)."""
+    """Verify, check, record and apply one delivery. Returns (HTTP status, short reason)."""
     try:
-        stripe_client.construct_event(payload, signature)
-        event = json.loads(payload)
-        event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
-        if not isinstance(obj, dict) or not isinstance(event_id, str):
-            raise ValueError("data.object is not an object")
+        event = _parse(payload, signature)
     except stripe_client.StripeNotConfigured:
         logger.error("webhook refused: STRIPE_WEBHOOK_SECRET is not set")
         return 400, "webhook secret not configured"
     except stripe.SignatureVerificationError:
         logger.warning("webhook refused: bad or missing signature")
         return 400, "bad signature"
+    except MalformedEvent as problem:
+        logger.warning("webhook refused: signed but malformed event: %s", problem)
+        return 400, f"malformed event: {problem}"
     except (ValueError, KeyError, TypeError, AttributeError):
         logger.warning("webhook refused: body is not a Stripe event")
         return 400, "bad payload"
 
+    event_id, event_type = event["id"], event["type"]
     request = event.get("request")
     request_id = (request.get("id") or "") if isinstance(request, dict) else (request or "")
     try:
-        fresh, outcome = apply_event(event)
+        if StripeEvent.objects.filter(event_id=event_id).exists():
+            fresh, outcome = False, "already processed"
+        else:
+            fresh, outcome = apply_event(event, fetch_facts(event))
     except EventNotReady as reason:
         logger.warning(
             "event=%s type=%s deferred (Stripe will retry): %s request_id=%s",
-            event_id,
-            event_type,
-            reason,
-            request_id,
-        )
+            event_id, event_type, reason, request_id,
+        )  # fmt: skip
         return 409, "not ready; retry later"
     logger.info(
         "event=%s type=%s %s request_id=%s",
-        event_id,
-        event_type,
-        outcome if fresh else "repeat ignored",
-        request_id,
-    )
+        event_id, event_type, outcome if fresh else "repeat ignored", request_id,
+    )  # fmt: skip
     return 200, outcome

@@ -11,14 +11,17 @@ What it implements (only what the site uses):
   (same key + same params → the same response again; same key + other params → 400).
 - ``GET /v1/checkout/sessions/{id}`` and ``GET /v1/checkout/sessions`` (``created[gte]``,
   ``limit``, ``starting_after``), newest first, as Stripe lists them.
-- ``GET /v1/payment_intents/{id}`` and ``GET /v1/invoice_payments?invoice=…``.
+- ``GET /v1/payment_intents/{id}``, ``GET /v1/invoices/{id}``, ``GET /v1/subscriptions/{id}``
+  and ``GET /v1/invoice_payments?invoice=…`` (or ``payment[payment_intent]=…``).
 - ``GET|POST /checkout/{id}``: the "hosted checkout page". Visiting it pays: the session becomes
   ``complete``/``paid`` (with a PaymentIntent, or a subscription and its first invoice), the
   matching events are queued (and delivered, signed, when a webhook URL is set), and the browser
   is sent on to the session's ``success_url``. ``/checkout/{id}/cancel`` goes to ``cancel_url``.
 
 Failures on demand: ``fake.fail_next(count, status=500)`` or ``fake.fail_next(count,
-delay=seconds)`` (slower than the client's timeout → a timeout).
+delay=seconds)`` (slower than the client's timeout → a timeout). ``status=429`` answers as Stripe's
+rate limiter does: code ``rate_limit`` and no ``Stripe-Should-Retry`` header.
+``fake.on_request`` holds callables run (method, path) as each API request is answered.
 
 In pytest, use the ``fake_stripe`` fixture (tests/conftest.py); it starts the server on a free
 port and points ``settings.STRIPE_API_BASE`` and the keys at it. Then
@@ -293,7 +296,10 @@ class FakeStripe:
     sessions: dict[str, dict] = field(default_factory=dict)
     payment_intents: dict[str, dict] = field(default_factory=dict)
     invoice_payments: dict[str, list] = field(default_factory=dict)
+    invoices: dict[str, dict] = field(default_factory=dict)
+    refunds: list[dict] = field(default_factory=list)
     subscriptions: dict[str, dict] = field(default_factory=dict)
+    on_request: list = field(default_factory=list)
     outbox: list[dict] = field(default_factory=list)
     delivered: list[tuple[str, int]] = field(default_factory=list)
     _idempotent: dict[str, tuple[dict, int, dict]] = field(default_factory=dict)
@@ -416,6 +422,7 @@ class FakeStripe:
                     "amount": session["amount_total"],
                     "currency": session["currency"],
                     "metadata": metadata,
+                    "status": "active",
                 }
                 intent = payment_intent_object(
                     session["amount_total"], session["currency"], customer, {}
@@ -432,6 +439,7 @@ class FakeStripe:
                 self.invoice_payments[invoice["id"]] = [
                     invoice_payment_object(invoice, intent["id"])
                 ]
+                self.invoices[invoice["id"]] = invoice
                 session.update(subscription=subscription_id, invoice=invoice["id"])
                 events.append(event("checkout.session.completed", self.public(session)))
                 events.append(event("invoice.paid", invoice))
@@ -466,12 +474,42 @@ class FakeStripe:
                 self.invoice_payments[invoice["id"]] = [
                     invoice_payment_object(invoice, intent["id"])
                 ]
+            self.invoices[invoice["id"]] = invoice
         return self._emit(event("invoice.paid" if paid else "invoice.payment_failed", invoice))
 
+    def set_subscription_status(self, subscription_id: str, status: str) -> dict:
+        """The donor (or Stripe) changed a subscription: ``…updated``, or ``…deleted`` if ended."""
+        with self._lock:
+            sub = self.subscriptions[subscription_id]
+            sub["status"] = status
+            obj = self.subscription(subscription_id)
+        kind = "deleted" if status == "canceled" else "updated"
+        return self._emit(event(f"customer.subscription.{kind}", obj))
+
+    def subscription(self, subscription_id: str) -> dict:
+        sub = self.subscriptions[subscription_id]
+        return subscription_object(
+            subscription_id, sub["customer"], sub.get("status", "active"), sub["metadata"]
+        )
+
     def refund(self, payment_intent_id: str, amount: int | None = None) -> dict:
+        """Refund so that ``amount`` (default: all) is refunded in total, as ``charge.refunded``
+        reports it; the difference is kept as one refund object for ``GET /v1/refunds``."""
         with self._lock:
             intent = self.payment_intents[payment_intent_id]
             refunded = intent["amount"] if amount is None else amount
+            self.refunds.append(
+                {
+                    "id": new_id("re"),
+                    "object": "refund",
+                    "amount": refunded - intent.get("_refunded", 0),
+                    "created": int(time.time()),
+                    "currency": intent["currency"],
+                    "payment_intent": payment_intent_id,
+                    "status": "succeeded",
+                }
+            )
+            intent["_refunded"] = refunded
         return self._emit(event("charge.refunded", charge_object(intent, amount_refunded=refunded)))
 
     @staticmethod
@@ -500,6 +538,13 @@ class FakeStripe:
             "url": "/v1/checkout/sessions",
         }
 
+    def list_refunds(self, query: dict) -> dict:
+        created = query.get("created") or {}
+        gte = int(created.get("gte", 0)) if isinstance(created, dict) else 0
+        with self._lock:
+            found = [r for r in reversed(self.refunds) if r["created"] >= gte]
+        return {"object": "list", "data": found, "has_more": False, "url": "/v1/refunds"}
+
     def state(self) -> dict:
         with self._lock:
             return {
@@ -512,6 +557,16 @@ class FakeStripe:
 
 def _error(status: int, message: str, type_: str = "invalid_request_error", code=None) -> dict:
     return {"error": {"type": type_, "message": message, "code": code}}
+
+
+def rate_limit_error() -> dict:
+    """Stripe's 429 body; Stripe sends it without ``Stripe-Should-Retry``."""
+    return _error(
+        429,
+        "Request rate limit exceeded. Learn more about rate limits here "
+        "https://stripe.com/docs/rate-limits.",
+        code="rate_limit",
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -574,6 +629,8 @@ class _Handler(BaseHTTPRequestHandler):
         if failure is not None:
             if failure.delay:
                 time.sleep(failure.delay)
+            if failure.status == 429:
+                return self._send(429, rate_limit_error())
             return self._send(
                 failure.status,
                 _error(failure.status, "Fake Stripe was told to fail.", "api_error"),
@@ -609,6 +666,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         fake = self.fake
+        for hook in list(fake.on_request):
+            hook(method, path)
         if path == "/v1/checkout/sessions" and method == "POST":
             return 200, fake.public(fake.create_session(params))
         if path == "/v1/checkout/sessions" and method == "GET":
@@ -626,10 +685,32 @@ class _Handler(BaseHTTPRequestHandler):
             intent = fake.payment_intents.get(match.group(1))
             if intent is None:
                 return 404, _error(404, "No such payment_intent", code="resource_missing")
-            return 200, intent
+            return 200, fake.public(intent)
         if path == "/v1/invoice_payments" and method == "GET":
-            data = fake.invoice_payments.get(params.get("invoice", ""), [])
+            if "invoice" in params:
+                data = fake.invoice_payments.get(params["invoice"], [])
+            else:
+                paid_by = (params.get("payment") or {}).get("payment_intent")
+                data = [
+                    item
+                    for items in fake.invoice_payments.values()
+                    for item in items
+                    if item["payment"]["payment_intent"] == paid_by
+                ]
             return 200, {"object": "list", "data": data, "has_more": False, "url": path}
+        if path == "/v1/refunds" and method == "GET":
+            return 200, fake.list_refunds(params)
+        match = re.fullmatch(r"/v1/invoices/([\w]+)", path)
+        if match and method == "GET":
+            invoice = fake.invoices.get(match.group(1))
+            if invoice is None:
+                return 404, _error(404, "No such invoice", code="resource_missing")
+            return 200, invoice
+        match = re.fullmatch(r"/v1/subscriptions/([\w]+)", path)
+        if match and method == "GET":
+            if match.group(1) not in fake.subscriptions:
+                return 404, _error(404, "No such subscription", code="resource_missing")
+            return 200, fake.subscription(match.group(1))
         return 404, _error(404, f"Unrecognized request URL ({method}: {path}).")
 
     def _browser(self, method: str, path: str) -> None:

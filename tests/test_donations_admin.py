@@ -194,3 +194,29 @@ def test_the_monthly_gifts_export_shows_a_formula_like_name_as_text(finance, gif
     rows = _csv_rows(finance.get("/admin/monthly-gifts/", {"export": "csv"}))
     eve = next(r for r in rows if r["Donor email"] == "eve@example.com")
     assert eve["Donor name"].startswith("'=")
+
+
+def test_finance_finds_the_gifts_that_need_attention(finance, gifts, fake_stripe, post_event):
+    """A paid amount that differs from the donor's choice reaches Finance, not only a log line."""
+    from tests import fake_stripe as stripe_shapes
+
+    ana = gifts[0]
+    session = {
+        "id": "cs_test_ana", "object": "checkout.session", "status": "complete",
+        "payment_status": "paid", "mode": "payment", "amount_total": 150100, "currency": "php",
+        "payment_intent": "pi_test_ana", "customer": None,
+    }  # fmt: skip
+    Donation.objects.filter(pk=ana.pk).update(status="pending")
+    assert post_event(stripe_shapes.event("checkout.session.completed", session)).status_code == 200
+
+    flagged = visible_text(finance.get(LISTING, {"needs_attention": "true"}).content.decode())
+    assert "ana@example.com" in flagged and "ben@example.com" not in flagged
+    assert "Needs attention" in flagged
+    home = visible_text(finance.get("/admin/").content.decode())
+    assert "1 gift needs attention" in home
+    inspect = visible_text(finance.get(f"{LISTING}inspect/{ana.pk}/").content.decode())
+    assert "₱1,501" in inspect and "₱1,500" in inspect
+
+
+def test_the_dashboard_says_when_nothing_needs_attention(finance, gifts):
+    assert "No gift needs attention." in visible_text(finance.get("/admin/").content.decode())

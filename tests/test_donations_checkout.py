@@ -415,3 +415,107 @@ def test_coming_back_from_stripe_and_changing_the_gift_starts_a_new_checkout(
         for c in fake_stripe.calls("POST", "/v1/checkout/sessions")
     ]
     assert amounts == ["100000", "250000"]
+
+
+# Stripe's rate limit -----------------------------------------------------------------------------
+
+
+def test_a_short_stripe_rate_limit_is_ridden_out_with_one_checkout(
+    client, fake_stripe, donate_page
+):
+    """Stripe's 429 has no Stripe-Should-Retry, so the library gives up; we try again briefly."""
+    fake_stripe.fail_next(2, status=429)
+    response = client.post(DONATE_URL, _gift(client))
+    assert response.status_code == 303
+    creates = fake_stripe.calls("POST", "/v1/checkout/sessions")
+    assert len(creates) == 3
+    assert len({call.idempotency_key for call in creates}) == 1
+    assert len(fake_stripe.sessions) == 1
+    assert Donation.objects.get().stripe_checkout_session_id in fake_stripe.sessions
+
+
+def test_a_donor_stripe_keeps_refusing_is_told_kindly_and_keeps_their_form(
+    client, fake_stripe, donate_page
+):
+    fake_stripe.fail_next(20, status=429)
+    gift = _gift(client, name="Ana Reyes", email="ana@example.com")
+    response = client.post(DONATE_URL, gift)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    assert "Many people are giving right now" in visible_text(html)
+    assert 'value="Ana Reyes"' in html and 'value="ana@example.com"' in html
+    assert f'value="{gift["form_token"]}"' in html  # the same click, tried again later
+    pending = Donation.objects.get()
+    assert pending.status == "pending" and not pending.stripe_checkout_session_id
+    assert not fake_stripe.sessions
+
+    fake_stripe._failures.clear()
+    again = client.post(DONATE_URL, gift)
+    assert again.status_code == 303
+    assert Donation.objects.count() == 1
+    assert len(fake_stripe.sessions) == 1
+    keys = {call.idempotency_key for call in fake_stripe.calls("POST", "/v1/checkout/sessions")}
+    assert len(keys) == 1
+
+
+# The maximum holds for the total -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "maximum"),
+    [("PHP", "1000000", "₱1,000,000"), ("USD", "25000", "$25,000")],
+)
+def test_the_fee_cannot_take_a_gift_over_the_maximum(
+    client, fake_stripe, donate_page, currency, amount, maximum
+):
+    gift = _gift(
+        client, currency=currency, amount_choice="other", custom_amount=amount, cover_fee="on"
+    )
+    response = client.post(DONATE_URL, gift)
+    html = response.content.decode()
+    assert response.status_code == 200
+    errors = " ".join(_field_errors(html))
+    assert maximum in errors and "processing fee" in errors
+    assert 'value="Maria Santos"' in html and f'value="{amount}"' in html
+    assert not Donation.objects.exists()
+    assert not fake_stripe.calls("POST", "/v1/checkout/sessions")
+
+
+def test_a_gift_at_the_maximum_without_the_fee_goes_through(client, fake_stripe, donate_page):
+    gift = _gift(client, currency="USD", amount_choice="other", custom_amount="25000")
+    assert client.post(DONATE_URL, gift).status_code == 303
+    assert Donation.objects.get().amount == 2_500_000
+
+
+# The thank-you page costs Stripe calls only when it must ---------------------------------------
+
+
+def test_an_unknown_session_id_costs_no_stripe_call(client, fake_stripe, donate_page):
+    for n in range(5):
+        client.get("/donate/thank-you/", {"session_id": f"cs_test_random{n}"})
+    assert not fake_stripe.requests
+
+
+def test_a_gift_whose_outcome_we_know_is_thanked_from_our_record(
+    client, fake_stripe, donate_page, post_event
+):
+    client.post(DONATE_URL, _gift(client))
+    donation = Donation.objects.get()
+    for evt in fake_stripe.complete_session(donation.stripe_checkout_session_id):
+        assert post_event(evt).status_code == 200
+    fake_stripe.requests.clear()
+    response = client.get("/donate/thank-you/", {"session_id": donation.stripe_checkout_session_id})
+    text = visible_text(response.content.decode())
+    assert "Thank you, Maria Santos!" in text and "one-time gift of ₱1,000" in text
+    assert not fake_stripe.requests
+
+
+def test_a_failed_gift_is_not_thanked_as_paid(client, fake_stripe, donate_page):
+    client.post(DONATE_URL, _gift(client))
+    donation = Donation.objects.get()
+    donation.mark_failed("card declined")
+    fake_stripe.requests.clear()
+    response = client.get("/donate/thank-you/", {"session_id": donation.stripe_checkout_session_id})
+    assert "did not go through" in visible_text(response.content.decode())
+    assert not fake_stripe.requests

@@ -113,3 +113,20 @@ def test_the_fake_runs_standalone_from_the_command_line():
         process.terminate()
         assert process.wait(timeout=5) == 0
         process.stdout.close()
+
+
+def test_the_fake_answers_a_rate_limit_as_stripe_does():
+    """429, code rate_limit and no Stripe-Should-Retry: the library will not retry by itself."""
+    server = FakeStripeServer().start()
+    try:
+        server.fake.fail_next(1, status=429)
+        response = requests.get(
+            f"{server.url}/v1/checkout/sessions/cs_x",
+            headers={"Authorization": "Bearer sk_test_x"},
+            timeout=5,
+        )
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == "rate_limit"
+        assert "Stripe-Should-Retry" not in response.headers
+    finally:
+        server.stop()

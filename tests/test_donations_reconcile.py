@@ -87,10 +87,7 @@ def test_it_follows_stripes_pagination(client, fake_stripe, donate_page, setting
     seen = list(stripe_client.list_checkout_sessions(0))
     assert len(seen) == 3
     fake_stripe.requests.clear()
-    import stripe
-
-    stripe_client.configure()
-    pages = stripe.checkout.Session.list(limit=2).auto_paging_iter()
+    pages = stripe_client.client().v1.checkout.sessions.list(params={"limit": 2}).auto_paging_iter()
     assert len(list(pages)) == 3
     assert len(fake_stripe.calls("GET", "/v1/checkout/sessions")) == 2
 
@@ -110,3 +107,56 @@ def test_stripe_failing_is_reported(fake_stripe):
 def test_a_nonsense_window_is_refused(fake_stripe):
     with pytest.raises(CommandError, match="at least 1 day"):
         _reconcile("--since", "0")
+
+
+def test_it_repairs_monthly_gifts_from_their_subscriptions_status(lost_webhooks, fake_stripe):
+    """A cancellation (or a card gone past due) whose event was lost is read back from Stripe."""
+    _reconcile("--since", "3")
+    gift = RecurringGift.objects.get()
+    assert gift.status == "active"
+    fake_stripe.set_subscription_status(gift.stripe_subscription_id, "canceled")
+    fake_stripe.take_events()  # lost as well
+
+    output = _reconcile("--since", "3")
+    gift.refresh_from_db()
+    assert gift.status == "canceled" and gift.canceled_at is not None
+    assert f"monthly gift {gift.pk} ({gift.stripe_subscription_id}): active -> canceled" in output
+    assert fake_stripe.calls("GET", f"/v1/subscriptions/{gift.stripe_subscription_id}")
+
+    again = _reconcile("--since", "3")
+    assert "Checked 0 monthly gift(s) with Stripe; changed 0." in again  # ended gifts stay ended
+
+
+def test_a_past_due_subscription_is_brought_in(lost_webhooks, fake_stripe):
+    _reconcile("--since", "3")
+    gift = RecurringGift.objects.get()
+    fake_stripe.set_subscription_status(gift.stripe_subscription_id, "past_due")
+    output = _reconcile("--since", "3")
+    assert "Checked 1 monthly gift(s) with Stripe; changed 1." in output
+    gift.refresh_from_db()
+    assert gift.status == "past_due"
+
+
+def test_a_renewal_refunded_before_its_invoice_paid_is_repaired(
+    client, fake_stripe, donate_page, post_event
+):
+    """The refund's event came first and found no gift; the renewal came later as paid."""
+    assert client.post(DONATE_URL, _gift(client, currency="USD", frequency="monthly",
+                                         amount_choice="2500")).status_code == 303  # fmt: skip
+    donation = Donation.objects.get()
+    for evt in fake_stripe.complete_session(donation.stripe_checkout_session_id):
+        post_event(evt)
+    gift = RecurringGift.objects.get()
+    renewal = fake_stripe.renew(gift.stripe_subscription_id)
+    [payment] = fake_stripe.invoice_payments[renewal["data"]["object"]["id"]]
+    fake_stripe.refund(payment["payment"]["payment_intent"])
+    fake_stripe.take_events()
+    post_event(renewal)  # the refund's own event never came back
+    renewed = Donation.objects.get(stripe_invoice_id=renewal["data"]["object"]["id"])
+    assert renewed.status == "paid"
+
+    output = _reconcile("--since", "3")
+    renewed.refresh_from_db()
+    assert (renewed.status, renewed.refunded_amount) == ("refunded", 2500)
+    assert f"donation {renewed.pk}" in output and "paid -> refunded" in output
+    assert "Recorded refunds on 0 gift(s)." in _reconcile("--since", "3")

@@ -142,6 +142,24 @@ def test_an_amount_stripe_reports_differently_is_what_we_record(give, fake_strip
     post_event(evt)
     donation.refresh_from_db()
     assert donation.amount == 123400
+    assert donation.needs_attention
+    assert "₱1,234" in donation.attention_reason and "₱1,000" in donation.attention_reason
+
+
+def test_a_currency_stripe_reports_differently_is_flagged(give, fake_stripe, post_event):
+    donation = give()
+    evt = _completed_event(fake_stripe, donation)
+    evt["data"]["object"]["currency"] = "usd"
+    post_event(evt)
+    donation.refresh_from_db()
+    assert (donation.currency, donation.needs_attention) == ("USD", True)
+
+
+def test_the_amount_the_donor_chose_raises_no_flag(give, fake_stripe, post_event):
+    donation = give()
+    post_event(_completed_event(fake_stripe, donation))
+    donation.refresh_from_db()
+    assert donation.status == "paid" and not donation.needs_attention
 
 
 def test_an_async_payment_succeeds_later(give, fake_stripe, post_event):
@@ -452,3 +470,160 @@ def test_the_log_line_carries_stripes_request_id(give, fake_stripe, post_event, 
         post_event(evt)
     [line] = [r.getMessage() for r in caplog.records if evt["id"] in r.getMessage()]
     assert "type=checkout.session.completed" in line and "request_id=req_abc123" in line
+
+
+def test_a_refund_larger_than_the_gift_is_clamped_and_flagged(give, fake_stripe, post_event):
+    donation = give()
+    post_event(_completed_event(fake_stripe, donation))
+    donation.refresh_from_db()
+    post_event(fake_stripe.refund(donation.stripe_payment_intent_id, amount=5_000_000))
+    donation.refresh_from_db()
+    assert (donation.status, donation.refunded_amount) == ("refunded", donation.amount)
+    assert donation.needs_attention and "₱50,000" in donation.attention_reason
+
+
+# Malformed but signed events are refused at the door -------------------------------------------
+
+
+def _malformed(fake_stripe, give, change):
+    evt = _completed_event(fake_stripe, give())
+    change(evt, evt["data"]["object"])
+    return evt
+
+
+MALFORMED = {
+    "a list as type": lambda e, o: e.update(type=["checkout.session.completed"]),
+    "a NUL in the id": lambda e, o: e.update(id="evt_\x00abc"),
+    "a session without id": lambda e, o: o.pop("id"),
+    "a negative amount": lambda e, o: o.update(amount_total=-100),
+    "an amount above Stripe's maximum": lambda e, o: o.update(amount_total=100_000_000),
+    "an amount as text": lambda e, o: o.update(amount_total="1000"),
+    "metadata as a list": lambda e, o: o.update(metadata=["donation_id"]),
+    "a customer as a number": lambda e, o: o.update(customer=12),
+    "created as text": lambda e, o: e.update(created="yesterday"),
+    "data.object as a list": lambda e, o: e["data"].update(object=[o]),
+    "a boolean amount": lambda e, o: o.update(amount_total=True),
+}
+
+
+@pytest.mark.parametrize("change", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_signed_but_malformed_event_is_refused_and_logged(
+    give, fake_stripe, post_event, caplog, change
+):
+    evt = _malformed(fake_stripe, give, change)
+    with caplog.at_level(logging.WARNING, logger="ijm.payments"):
+        response = post_event(evt)
+    assert response.status_code == 400
+    assert response.content.startswith(b"malformed event")
+    assert "malformed" in caplog.text
+    assert not StripeEvent.objects.exists()
+    assert Donation.objects.get().status == "pending"
+
+
+@pytest.mark.parametrize(
+    ("type_", "obj"),
+    [
+        ("charge.refunded", {"id": "ch_1", "payment_intent": "pi_1", "amount_refunded": -5}),
+        ("invoice.paid", {"id": "in_1", "parent": {"subscription_details": ["sub_1"]}}),
+        ("invoice.paid", {"id": "in_1", "payments": {"data": "none"}}),
+        ("customer.subscription.deleted", {"id": "sub_1", "status": ["canceled"]}),
+        ("charge.dispute.closed", {"id": "dp_1", "payment_intent": {"no": "id"}}),
+    ],
+)
+def test_every_event_type_we_read_is_checked(fake_stripe, post_event, type_, obj):
+    assert post_event(stripe_shapes.event(type_, obj)).status_code == 400
+
+
+# Events that arrive before their gift --------------------------------------------------------
+
+
+def test_a_cancellation_before_the_checkout_completes_is_kept(give, fake_stripe, post_event):
+    """Finding 2: the donor cancels at once; Stripe's events reach us in the other order."""
+    donation = _monthly(give)
+    completed, first_invoice = fake_stripe.complete_session(donation.stripe_checkout_session_id)
+    subscription = completed["data"]["object"]["subscription"]
+    deleted = fake_stripe.set_subscription_status(subscription, "canceled")
+
+    assert post_event(deleted).status_code == 200
+    assert post_event(completed).status_code == 200
+    assert post_event(first_invoice).status_code == 200
+    gift = RecurringGift.objects.get()
+    assert gift.stripe_subscription_id == subscription
+    assert gift.status == "canceled"
+    donation.refresh_from_db()
+    assert donation.status == "paid" and donation.recurring_gift == gift
+
+
+def test_a_past_due_update_before_the_checkout_completes_is_kept(give, fake_stripe, post_event):
+    donation = _monthly(give)
+    completed, _ = fake_stripe.complete_session(donation.stripe_checkout_session_id)
+    subscription = completed["data"]["object"]["subscription"]
+    assert (
+        post_event(fake_stripe.set_subscription_status(subscription, "past_due")).status_code == 200
+    )
+    post_event(completed)
+    assert RecurringGift.objects.get().status == "past_due"
+
+
+@pytest.mark.parametrize("metadata", [{}, {"donation_id": "999999"}, {"donation_id": "x"}])
+def test_a_subscription_that_is_not_ours_gets_200_and_changes_nothing(
+    fake_stripe, post_event, metadata
+):
+    obj = stripe_shapes.subscription_object("sub_elsewhere", "cus_1", "canceled", metadata)
+    for type_ in ("customer.subscription.updated", "customer.subscription.deleted"):
+        assert post_event(stripe_shapes.event(type_, obj)).status_code == 200
+    assert not RecurringGift.objects.exists()
+
+
+def test_a_renewal_refunded_before_its_invoice_paid_waits_for_it(give, fake_stripe, post_event):
+    donation = _monthly(give)
+    for evt in fake_stripe.complete_session(donation.stripe_checkout_session_id):
+        post_event(evt)
+    gift = RecurringGift.objects.get()
+    renewal = fake_stripe.renew(gift.stripe_subscription_id)
+    [payment] = fake_stripe.invoice_payments[renewal["data"]["object"]["id"]]
+    refund = fake_stripe.refund(payment["payment"]["payment_intent"])
+
+    assert post_event(refund).status_code == 409  # Stripe will deliver it again
+    assert post_event(renewal).status_code == 200
+    assert post_event(refund).status_code == 200
+    renewed = Donation.objects.get(stripe_invoice_id=renewal["data"]["object"]["id"])
+    assert (renewed.status, renewed.refunded_amount) == ("refunded", 2500)
+
+
+def test_a_refund_of_someone_elses_subscription_payment_gets_200(fake_stripe, post_event):
+    fake_stripe.subscriptions["sub_other"] = {
+        "customer": "cus_o", "amount": 900, "currency": "usd", "metadata": {},
+    }  # fmt: skip
+    renewal = fake_stripe.renew("sub_other")
+    [payment] = fake_stripe.invoice_payments[renewal["data"]["object"]["id"]]
+    assert post_event(fake_stripe.refund(payment["payment"]["payment_intent"])).status_code == 200
+
+
+# Stripe is read before the transaction, never while our rows are locked ------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_webhook_makes_no_stripe_call_inside_its_transaction(give, fake_stripe, post_event):
+    from django.db import connections
+
+    webhook_connection = connections["default"]  # this thread's, where the webhook runs
+    seen = []
+    fake_stripe.on_request.append(
+        lambda method, path: seen.append((path, webhook_connection.in_atomic_block))
+    )
+    monthly = _monthly(give)
+    for evt in fake_stripe.complete_session(monthly.stripe_checkout_session_id):
+        assert post_event(evt).status_code == 200
+    gift = RecurringGift.objects.get()
+    assert post_event(fake_stripe.renew(gift.stripe_subscription_id)).status_code == 200
+    once = give(email="other@example.com")
+    [completed] = fake_stripe.complete_session(once.stripe_checkout_session_id)
+    payment_intent = completed["data"]["object"]["payment_intent"]
+    assert post_event(fake_stripe.refund(payment_intent)).status_code == 200
+
+    during_webhooks = [entry for entry in seen if "checkout/sessions" not in entry[0]]
+    paths = {path for path, _ in during_webhooks}
+    assert "/v1/invoice_payments" in paths and f"/v1/payment_intents/{payment_intent}" in paths
+    assert [path for path, in_transaction in during_webhooks if in_transaction] == []
+    assert Donation.objects.get(pk=once.pk).status == "refunded"
