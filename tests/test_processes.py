@@ -1,0 +1,61 @@
+"""`make serve` and `make run` run the web server and the worker side by side
+(scripts/processes.py): SIGTERM stops both, and when one ends the other is stopped rather than
+left running alone."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from scripts.served_site import ROOT
+
+# A child that reports its pid, stops cleanly on SIGTERM after a moment, and leaves a file
+# saying it did.
+CHILD = (
+    "import os, signal, sys, time, pathlib; "
+    "d = pathlib.Path(sys.argv[1]); (d / f'{sys.argv[2]}.pid').write_text(str(os.getpid())); "
+    "signal.signal(signal.SIGTERM, lambda *a: ((d / f'{sys.argv[2]}.stopped').touch(), "
+    "time.sleep(0.2), sys.exit(0))); time.sleep(float(sys.argv[3]))"
+)
+
+
+def runner(tmp_path, web_seconds=60, worker_seconds=60):
+    command = [sys.executable, "-m", "scripts.processes", "--grace", "5"]
+    for name, seconds in (("web", web_seconds), ("worker", worker_seconds)):
+        command.append(f'{name}={sys.executable} -c "{CHILD}" {tmp_path} {name} {seconds}')
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(
+        (tmp_path / f"{name}.pid").exists() for name in ("web", "worker")
+    ):
+        time.sleep(0.05)
+    return process
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def pids(tmp_path):
+    return [int((tmp_path / f"{name}.pid").read_text()) for name in ("web", "worker")]
+
+
+def test_sigterm_stops_the_web_server_and_the_worker_cleanly(tmp_path):
+    process = runner(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    assert (tmp_path / "web.stopped").exists() and (tmp_path / "worker.stopped").exists()
+    assert not any(alive(pid) for pid in pids(tmp_path))
+
+
+def test_when_one_process_ends_the_other_is_stopped_and_the_runner_fails(tmp_path):
+    process = runner(tmp_path, worker_seconds=0.5)
+    assert process.wait(timeout=20) != 0
+    assert (tmp_path / "web.stopped").exists()
+    assert not any(alive(pid) for pid in pids(tmp_path))
+    assert "worker exited" in process.stderr.read()
