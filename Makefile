@@ -25,7 +25,7 @@ seed: migrate
 # The development server and the background worker (emails to the console), stopped together.
 run: seed
 	$(DEV_ENV) $(PY) manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/admin/
-	$(DEV_ENV) exec $(PY) -m scripts.processes \
+	$(DEV_ENV) exec $(PY) -m scripts.processes --restart worker \
 		web="$(PY) manage.py runserver 127.0.0.1:$(PORT)" worker="$(PY) manage.py run_worker"
 
 # Production server (DESIGN.md): DEBUG off, hashed and compressed static files, gunicorn, and the
@@ -38,7 +38,7 @@ serve: install
 	$(PROD_ENV) $(PY) manage.py migrate --noinput
 	$(PROD_ENV) $(PY) manage.py seed_content --if-empty
 	$(PROD_ENV) $(PY) manage.py clear_page_cache
-	$(PROD_ENV) exec $(PY) -m scripts.processes \
+	$(PROD_ENV) exec $(PY) -m scripts.processes --restart worker \
 		web="$(VENV)/bin/gunicorn --config ijm_site/gunicorn_conf.py ijm_site.wsgi" \
 		worker="$(PY) manage.py run_worker"
 

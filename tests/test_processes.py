@@ -20,8 +20,8 @@ CHILD = (
 )
 
 
-def runner(tmp_path, web_seconds=60, worker_seconds=60):
-    command = [sys.executable, "-m", "scripts.processes", "--grace", "5"]
+def runner(tmp_path, web_seconds=60, worker_seconds=60, *options):
+    command = [sys.executable, "-m", "scripts.processes", "--grace", "5", *options]
     for name, seconds in (("web", web_seconds), ("worker", worker_seconds)):
         command.append(f'{name}={sys.executable} -c "{CHILD}" {tmp_path} {name} {seconds}')
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
@@ -59,3 +59,17 @@ def test_when_one_process_ends_the_other_is_stopped_and_the_runner_fails(tmp_pat
     assert (tmp_path / "web.stopped").exists()
     assert not any(alive(pid) for pid in pids(tmp_path))
     assert "worker exited" in process.stderr.read()
+
+
+def test_a_worker_that_ends_is_started_again_and_the_web_server_keeps_serving(tmp_path):
+    process = runner(tmp_path, 60, 0.3, "--restart", "worker")
+    web, first_worker = pids(tmp_path)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and pids(tmp_path)[1] == first_worker:
+        time.sleep(0.1)
+    assert pids(tmp_path)[1] != first_worker  # a new worker
+    assert process.poll() is None and alive(web)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    assert not alive(web)
+    assert "restarting in 1 s" in process.stderr.read()

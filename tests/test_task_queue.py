@@ -187,8 +187,24 @@ def test_a_task_left_running_by_a_silent_worker_is_queued_again(durable):
     abandoned.refresh_from_db()
     alive.refresh_from_db()
     assert abandoned.status == "READY" and abandoned.run_after <= timezone.now()
-    assert "worker dead stopped" in abandoned.traceback
+    assert "worker dead stopped mid-task (interrupted 1 times)" in abandoned.traceback
     assert alive.status == "RUNNING"
+
+
+def test_a_task_that_keeps_killing_its_worker_fails_for_staff_to_see(durable):
+    gift = paid_gift(1)
+    send_receipt.enqueue(gift.pk)
+    [row] = tasks()
+    WorkerHeartbeat.objects.create(worker_id="dead", last_seen_at=timezone.now() - timedelta(1))
+    for attempt in range(1, 4):
+        DBTaskResult.objects.filter(pk=row.pk).update(
+            status="RUNNING", started_at=timezone.now() - timedelta(minutes=5),
+            worker_ids=["dead"] * attempt,
+        )  # fmt: skip
+        assert recover_abandoned_tasks(BACKEND) == 1
+        row.refresh_from_db()
+        assert row.status == ("FAILED" if attempt == 3 else "READY")
+    assert "interrupted 3 times" in row.traceback
 
 
 def test_the_failed_payment_note_is_sent_once(durable, smtp):

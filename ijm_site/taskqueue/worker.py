@@ -9,8 +9,9 @@
 * **Recovery.** Each worker writes a heartbeat (:class:`~ijm_site.taskqueue.models.WorkerHeartbeat`)
   every few seconds from a thread of its own. A task left RUNNING by a worker that has been silent
   for ``TASKS_WORKER_LEASE`` seconds is put back in the queue by the next worker that looks, at
-  start and between tasks. A task that was interrupted before the mail server accepted its message
-  is thus sent once, later; the attempt counts like any other.
+  start and every few seconds. A task that was interrupted before the mail server accepted its
+  message is thus sent once, later. A task whose worker died under it three times in a row (a
+  task that kills its worker) fails instead, for staff to look at.
 
 Attempts are counted by the worker ids django-tasks-db records on each claim.
 """
@@ -18,6 +19,7 @@ Attempts are counted by the worker ids django-tasks-db records on each claim.
 import logging
 import os
 import random
+import re
 import smtplib
 import socket
 import threading
@@ -30,7 +32,7 @@ from django.utils import timezone
 from django_tasks import TaskContext
 from django_tasks.signals import task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 
 from ijm_site.taskqueue.models import WorkerHeartbeat
 
@@ -60,15 +62,25 @@ def _attempts(row: DBTaskResult) -> int:
     return len(row.worker_ids)
 
 
+INTERRUPTED = "builtins.ConnectionAbortedError"
+MAX_INTERRUPTIONS = 3
+
+
+def _interruptions(row: DBTaskResult) -> int:
+    """How many times in a row this task's worker died under it (kept in its last error)."""
+    if row.exception_class_path != INTERRUPTED:
+        return 0
+    found = re.search(r"interrupted (\d+) times", row.traceback or "")
+    return int(found.group(1)) if found else 0
+
+
 def _retry_window_over(row: DBTaskResult) -> bool:
     return timezone.now() - row.enqueued_at > timedelta(hours=settings.TASKS_RETRY_FOR_HOURS)
 
 
-def schedule_retry_or_fail(row: DBTaskResult, error: BaseException | str) -> str:
+def schedule_retry_or_fail(row: DBTaskResult, error: BaseException) -> str:
     """After a failed attempt: back to READY at a later time, or FAILED for staff to see."""
-    if isinstance(error, str) or is_permanent(error) or _retry_window_over(row):
-        if isinstance(error, str):
-            error = RuntimeError(error)
+    if is_permanent(error) or _retry_window_over(row):
         row.set_failed(error)
         return FAILED
     row.status = READY
@@ -108,19 +120,24 @@ def recover_abandoned_tasks(backend_name: str) -> int:
             owner not in known and row.started_at and row.started_at > lease_start
         ):
             continue
-        # Only if nobody else recovered or finished it meanwhile.
+        interruptions = _interruptions(row) + 1
+        note = f"{INTERRUPTED}: worker {owner} stopped mid-task (interrupted {interruptions} times)"
+        outcome = READY
+        if interruptions >= MAX_INTERRUPTIONS or _retry_window_over(row):
+            outcome = FAILED  # a task that keeps killing its worker waits for staff
+        # One conditional update: only if nobody else recovered or finished it meanwhile.
         claimed = DBTaskResult.objects.filter(
             pk=row.pk, status=RUNNING, started_at=row.started_at
-        ).update(status=READY, run_after=get_date_max())
+        ).update(
+            status=outcome,
+            run_after=timezone.now(),
+            finished_at=timezone.now() if outcome == FAILED else None,
+            exception_class_path=INTERRUPTED,
+            traceback=note,
+        )
         if not claimed:
             continue
-        row.refresh_from_db()
-        outcome = schedule_retry_or_fail(row, ConnectionAbortedError(f"worker {owner} stopped"))
-        if outcome == READY:  # interrupted, not failed: run it again now
-            DBTaskResult.objects.filter(pk=row.pk).update(run_after=timezone.now())
-        logger.warning(
-            "task %s (%s) of stopped worker %s: %s", row.id, row.task_path, owner, outcome
-        )
+        logger.warning("task %s (%s): %s; now %s", row.id, row.task_path, note, outcome)
         recovered += 1
     return recovered
 
