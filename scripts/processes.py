@@ -3,7 +3,7 @@
     python -m scripts.processes web="gunicorn …" worker="python manage.py run_worker"
 
 Each command runs in its own process group (so a reloader's children go with it). SIGTERM or
-SIGINT (Ctrl-C) is passed to every group; whatever has not stopped after ``--grace`` seconds is
+SIGINT (Ctrl-C) sends SIGTERM to every group; whatever has not stopped after ``--grace`` seconds is
 killed. A process named with ``--restart`` (the worker) is started again when it ends on its own,
 after 1, 2, 4… seconds (at most 30), so a crashing worker never takes the web server down; a
 restarted worker picks up the task its predecessor left (``ijm_site/taskqueue``). When any other
@@ -25,7 +25,10 @@ import time
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def _child_setup() -> None:
+    """Default signal handling even when this runner was started with SIGINT ignored (as a
+    shell's background job is); on Linux, SIGTERM when this runner dies."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     with contextlib.suppress(OSError):  # not Linux: the signal forwarding still applies
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -42,7 +45,7 @@ class Processes:
     def start(self, names=None) -> None:
         for name in names or self.commands:
             self.children[name] = subprocess.Popen(
-                self.commands[name], start_new_session=True, preexec_fn=_die_with_parent
+                self.commands[name], start_new_session=True, preexec_fn=_child_setup
             )
             print(f"processes: started {name} (pid {self.children[name].pid})", file=sys.stderr)
 
@@ -63,8 +66,8 @@ class Processes:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.pid, signum)
 
-    def stop(self, signum: int = signal.SIGTERM) -> None:
-        self._signal_all(signum)
+    def stop(self) -> None:
+        self._signal_all(signal.SIGTERM)
         deadline = time.monotonic() + self.grace
         while time.monotonic() < deadline and any(c.poll() is None for c in self.children.values()):
             time.sleep(0.1)
@@ -90,7 +93,7 @@ class Processes:
                     del self.restart_at[name]
                     self.start([name])
             time.sleep(0.2)
-        self.stop(signal.SIGTERM if received[0] == signal.SIGTERM else signal.SIGINT)
+        self.stop()  # SIGTERM for Ctrl-C too: every process here stops cleanly on it
         return 0
 
 

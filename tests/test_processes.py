@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from scripts.served_site import ROOT
 
 # A child that reports its pid, stops cleanly on SIGTERM after a moment, and leaves a file
@@ -45,9 +47,10 @@ def pids(tmp_path):
     return [int((tmp_path / f"{name}.pid").read_text()) for name in ("web", "worker")]
 
 
-def test_sigterm_stops_the_web_server_and_the_worker_cleanly(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_stops_the_web_server_and_the_worker_cleanly(tmp_path, signum):
     process = runner(tmp_path)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     assert process.wait(timeout=20) == 0
     assert (tmp_path / "web.stopped").exists() and (tmp_path / "worker.stopped").exists()
     assert not any(alive(pid) for pid in pids(tmp_path))
