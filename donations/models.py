@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -322,7 +323,7 @@ class Donation(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
     failure_note_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the note about this failed payment was emailed."
+        null=True, blank=True, help_text=_("When the note about this failed payment was emailed.")
     )
 
     class Meta:

@@ -334,3 +334,18 @@ def test_a_worker_killed_before_the_server_accepted_the_receipt_loses_nothing_an
     assert gift.receipt_sent_at is not None
     [row] = tasks()
     assert row.status == "SUCCESSFUL" and len(row.worker_ids) == 2
+
+
+def test_which_mail_errors_are_worth_retrying():
+    import smtplib
+
+    from ijm_site.taskqueue.worker import is_permanent
+
+    assert not is_permanent(ConnectionRefusedError())
+    assert not is_permanent(TimeoutError())
+    assert not is_permanent(smtplib.SMTPServerDisconnected("gone"))
+    assert not is_permanent(smtplib.SMTPDataError(451, b"try again later"))
+    assert not is_permanent(smtplib.SMTPAuthenticationError(535, b"bad login"))  # our settings
+    assert is_permanent(smtplib.SMTPDataError(554, b"rejected"))
+    assert is_permanent(smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"no such user")}))
+    assert not is_permanent(smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"busy")}))

@@ -50,7 +50,10 @@ def retry_delay(attempt: int) -> float:
 
 def is_permanent(error: BaseException) -> bool:
     """Errors that no retry can mend: the mail server refused the message itself (5xx), or the
-    task's code is gone."""
+    task's code is gone. A refused login is our configuration, not the message: it is retried
+    until someone fixes the settings."""
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return False
     if isinstance(error, smtplib.SMTPResponseException):
         return 500 <= error.smtp_code < 600
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -111,6 +114,7 @@ def recover_abandoned_tasks(backend_name: str) -> int:
             "worker_id", flat=True
         )
     )
+    WorkerHeartbeat.objects.filter(last_seen_at__lt=timezone.now() - timedelta(days=1)).delete()
     known = set(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
     recovered = 0
     running = DBTaskResult.objects.filter(status=RUNNING, backend_name=backend_name)
