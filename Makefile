@@ -22,11 +22,14 @@ migrate: install
 seed: migrate
 	$(DEV_ENV) $(PY) manage.py seed_content --if-empty
 
+# The development server and the background worker (emails to the console), stopped together.
 run: seed
 	$(DEV_ENV) $(PY) manage.py ensure_local_admin --url http://127.0.0.1:$(PORT)/admin/
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) exec $(PY) -m scripts.processes --restart worker \
+		web="$(PY) manage.py runserver 127.0.0.1:$(PORT)" worker="$(PY) manage.py run_worker"
 
-# Production server (DESIGN.md): DEBUG off, hashed and compressed static files, gunicorn.
+# Production server (DESIGN.md): DEBUG off, hashed and compressed static files, gunicorn, and the
+# background worker beside it; SIGTERM stops both (scripts/processes.py).
 PROD_ENV := DEBUG=0
 serve: install
 	@test -n "$$SECRET_KEY" || { echo 'make serve needs SECRET_KEY, e.g. SECRET_KEY="$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))")"' >&2; exit 2; }
@@ -35,7 +38,9 @@ serve: install
 	$(PROD_ENV) $(PY) manage.py migrate --noinput
 	$(PROD_ENV) $(PY) manage.py seed_content --if-empty
 	$(PROD_ENV) $(PY) manage.py clear_page_cache
-	$(PROD_ENV) exec $(VENV)/bin/gunicorn --config ijm_site/gunicorn_conf.py ijm_site.wsgi
+	$(PROD_ENV) exec $(PY) -m scripts.processes --restart worker \
+		web="$(VENV)/bin/gunicorn --config ijm_site/gunicorn_conf.py ijm_site.wsgi" \
+		worker="$(PY) manage.py run_worker"
 
 # Throughput and page weight against `make serve` on a spare port (needs wrk and Chromium).
 bench: install

@@ -345,6 +345,9 @@ class Donation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
+    failure_note_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the note about this failed payment was emailed.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,7 +1,11 @@
 """Emails to donors: a receipt after each payment, a note when a monthly payment fails.
 
-Each is sent once: the receipt stamps ``receipt_sent_at`` with a conditional update, so a task
-that runs twice (a retried job, a repeated event) cannot send a second copy.
+They run in the background worker (``donations/tasks.py``), rendered from the donation's id at
+send time. Each is recorded as sent (``receipt_sent_at``, ``failure_note_sent_at``) only once
+the mail server has accepted it: a worker killed or a server down before that loses nothing, and
+the task's retry sends it. The one repeat possible, a kill between the server's acceptance and
+our record, carries the same Message-ID (derived from the donation and the kind of email), so it
+is recognisably the same message.
 """
 
 import logging
@@ -10,9 +14,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.models import Site
 
 from donations.models import Donation
+from ijm_site.taskqueue.mail import deliver, stable_message_id
 
 logger = logging.getLogger("ijm.payments")
 
@@ -24,40 +30,57 @@ def _organisation():
     return OrganisationSettings.for_site(site) if site else OrganisationSettings()
 
 
-def _send(template: str, subject: str, donation: Donation) -> None:
+def _message(template: str, subject: str, donation: Donation) -> EmailMultiAlternatives:
     context = {"donation": donation, "organisation": _organisation()}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"donations/emails/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[donation.donor_email],
+        headers={"Message-ID": stable_message_id(template, donation.pk)},
     )
     message.attach_alternative(
         render_to_string(f"donations/emails/{template}.html", context), "text/html"
     )
-    message.send()
+    return message
+
+
+def receipt_message(donation: Donation) -> EmailMultiAlternatives:
+    subject = gettext("Your receipt %(number)s: thank you") % {"number": donation.receipt_number}
+    return _message("receipt", subject, donation)
+
+
+def failed_payment_message(donation: Donation) -> EmailMultiAlternatives:
+    return _message("payment_failed", gettext("Your monthly gift did not go through"), donation)
+
+
+def _send_once(donation_id: int, status: str, sent_field: str, build) -> Donation | None:
+    """Send unless already recorded as sent; record it only after the server took it."""
+    donation = Donation.objects.filter(
+        pk=donation_id, status=status, **{f"{sent_field}__isnull": True}
+    ).first()
+    if donation is None:
+        return None
+    deliver(build(donation))
+    Donation.objects.filter(pk=donation_id, **{f"{sent_field}__isnull": True}).update(
+        **{sent_field: timezone.now()}
+    )
+    return donation
 
 
 def send_receipt(donation_id: int) -> bool:
-    claimed = Donation.objects.filter(
-        pk=donation_id, status=Donation.Status.PAID, receipt_sent_at__isnull=True
-    ).update(receipt_sent_at=timezone.now())
-    if not claimed:
+    donation = _send_once(donation_id, Donation.Status.PAID, "receipt_sent_at", receipt_message)
+    if donation is None:
         return False
-    donation = Donation.objects.get(pk=donation_id)
-    try:
-        _send("receipt", f"Your receipt {donation.receipt_number}: thank you", donation)
-    except Exception:
-        Donation.objects.filter(pk=donation_id).update(receipt_sent_at=None)
-        raise
     logger.info("receipt sent donation=%s receipt=%s", donation.pk, donation.receipt_number)
     return True
 
 
 def send_failed_payment_note(donation_id: int) -> bool:
-    donation = Donation.objects.filter(pk=donation_id, status=Donation.Status.FAILED).first()
+    donation = _send_once(
+        donation_id, Donation.Status.FAILED, "failure_note_sent_at", failed_payment_message
+    )
     if donation is None:
         return False
-    _send("payment_failed", "Your monthly gift did not go through", donation)
     logger.info("failed-payment note sent donation=%s", donation.pk)
     return True

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "ijm_site",
     "pages",
     "donations",
+    "ijm_site.taskqueue",
+    "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -244,8 +246,12 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Email: the console locally, SMTP in production.
-EMAIL_BACKEND = os.environ.get(
+# Email. Every message leaves the request through the durable queue (ijm_site/taskqueue): Django's
+# EMAIL_BACKEND only stores it and enqueues its id; the worker delivers it with
+# EMAIL_DELIVERY_BACKEND, which the EMAIL_BACKEND variable names (console under DEBUG, SMTP in
+# production).
+EMAIL_BACKEND = "ijm_site.taskqueue.mail.QueuedEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
@@ -257,17 +263,33 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# A mail server that hangs costs the worker at most this long per step, then the task retries.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IJM Philippines <no-reply@ijm.org.ph>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background tasks (receipts, notifications). Wagtail already depends on django-tasks.
+# Background tasks (django-tasks, installed by Wagtail). Two backends:
+# - "default" runs in the request, as Wagtail ships it: Wagtail's own bookkeeping (the reference
+#   index that the story safeguards read, image files) and page renditions stay current at once
+#   and never wait on the outside world.
+# - "background" is durable (django-tasks-db, rows in our own database): every email, run by
+#   `manage.py run_worker` beside the web server, with retries and recovery (ijm_site/taskqueue).
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    },
 }
+# A failed attempt is retried after 2, 4, 8… seconds, never more than TASKS_RETRY_MAX_DELAY
+# apart, for TASKS_RETRY_FOR_HOURS after the task was queued; then it shows as failed.
+TASKS_RETRY_BASE_DELAY = float(os.environ.get("TASKS_RETRY_BASE_DELAY", "2"))
+TASKS_RETRY_MAX_DELAY = float(os.environ.get("TASKS_RETRY_MAX_DELAY", "60"))
+TASKS_RETRY_FOR_HOURS = float(os.environ.get("TASKS_RETRY_FOR_HOURS", "24"))
+# Each worker says it is alive this often; a running task whose worker has been silent for
+# TASKS_WORKER_LEASE seconds (killed, machine lost) is run again by another worker.
+TASKS_HEARTBEAT_SECONDS = float(os.environ.get("TASKS_HEARTBEAT_SECONDS", "5"))
+TASKS_WORKER_LEASE = float(os.environ.get("TASKS_WORKER_LEASE", "30"))
 
 # Stripe. Without STRIPE_SECRET_KEY the donate page says online giving is not available yet.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")

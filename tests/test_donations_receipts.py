@@ -45,16 +45,32 @@ def test_a_receipt_that_could_not_be_sent_can_be_sent_later(paid, settings):
     with socket.socket() as sock:  # a port where no mail server listens
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
     with pytest.raises(OSError):
         receipts.send_receipt(paid.pk)
     paid.refresh_from_db()
     assert paid.receipt_sent_at is None
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert receipts.send_receipt(paid.pk) is True
     assert len(mail.outbox) == 1
+
+
+def test_a_receipt_sent_again_carries_the_same_message_id_and_each_kind_its_own(paid):
+    """Only a worker killed between the server's acceptance and our record sends twice; the two
+    copies must be recognisably one message."""
+    first = receipts.receipt_message(paid).message()["Message-ID"]
+    again = receipts.receipt_message(Donation.objects.get(pk=paid.pk)).message()["Message-ID"]
+    note = receipts.failed_payment_message(paid).message()["Message-ID"]
+    other = Donation.objects.create(
+        amount=50000, currency="PHP", frequency="once", status="paid",
+        donor_name="Ben", donor_email="ben@example.com",
+    )  # fmt: skip
+    assert first == again
+    assert first.startswith("<receipt.") and first.endswith("@ijm.org.ph>")
+    assert f".{paid.pk}@" not in first  # the id does not count our gifts
+    assert len({first, note, receipts.receipt_message(other).message()["Message-ID"]}) == 3
 
 
 def test_the_failed_payment_note(paid):
