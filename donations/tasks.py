@@ -1,7 +1,8 @@
 """Emails to donors as durable background tasks (``ijm_site/taskqueue``).
 
-The webhook enqueues them after its transaction commits, with the donation's id only; the worker
-renders and sends them, and retries while the mail server refuses or hangs. Names and arguments
+The webhook enqueues them inside its transaction, so they commit with the gift, with the
+donation's id only; the worker renders and sends them, and retries while the mail server refuses
+or hangs. Names and arguments
 are a contract with ``donations/webhooks.py``.
 """
 

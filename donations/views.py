@@ -17,7 +17,6 @@ from donations import stripe_client, webhooks
 from donations.checkout import CheckoutBusy, CheckoutUnavailable, start_checkout
 from donations.forms import OTHER, DonationForm
 from donations.models import DonatePage, Donation, Frequency
-from donations.money import format_money
 from ijm_site import page_cache
 
 logger = logging.getLogger("ijm.payments")

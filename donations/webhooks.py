@@ -22,6 +22,7 @@ from functools import partial
 
 import stripe
 from django.db import IntegrityError, transaction
+from django_tasks_db import DatabaseBackend
 
 from donations import stripe_client
 from donations.event_shapes import MalformedEvent, check_event
@@ -63,20 +64,30 @@ def _reference(metadata: dict | None) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _after_commit(task, *args) -> None:
-    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+def _enqueue_with_the_change(task, *args) -> None:
+    """Queue an email so that it exists exactly when the change that calls for it does.
+
+    The durable queue keeps its tasks as rows of our own database, so the task is written inside
+    the event's transaction: it commits with the gift's new status or not at all, and no crash
+    between the commit and the enqueue can lose a receipt. A backend outside our database (the
+    immediate one in development and tests) runs after the commit instead.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(partial(task.enqueue, *args), robust=True)
 
 
 def _send_receipt(donation: Donation) -> None:
     from donations.tasks import send_receipt
 
-    _after_commit(send_receipt, donation.pk)
+    _enqueue_with_the_change(send_receipt, donation.pk)
 
 
 def _send_failed_payment_note(donation: Donation) -> None:
     from donations.tasks import send_failed_payment_note
 
-    _after_commit(send_failed_payment_note, donation.pk)
+    _enqueue_with_the_change(send_failed_payment_note, donation.pk)
 
 
 # Reading Stripe, before the transaction --------------------------------------------------------

@@ -627,3 +627,26 @@ def test_the_webhook_makes_no_stripe_call_inside_its_transaction(give, fake_stri
     assert "/v1/invoice_payments" in paths and f"/v1/payment_intents/{payment_intent}" in paths
     assert [path for path, in_transaction in during_webhooks if in_transaction] == []
     assert Donation.objects.get(pk=once.pk).status == "refunded"
+
+
+def test_the_receipt_is_queued_in_the_same_transaction_as_the_payment(
+    give, fake_stripe, post_event, settings
+):
+    """With the durable queue, the receipt's task row commits with the gift's new status: no
+    moment after the commit exists in which a crash could leave a paid gift without its receipt.
+    (This test's transaction never commits, so after-commit callbacks never run here.)"""
+    from django_tasks_db.models import DBTaskResult
+
+    from ijm_site.taskqueue import BACKEND
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        BACKEND: {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]},
+    }
+    donation = give()
+    assert post_event(_completed_event(fake_stripe, donation)).status_code == 200
+
+    [queued] = DBTaskResult.objects.filter(backend_name=BACKEND)
+    assert queued.task_path == "donations.tasks.send_receipt"
+    assert queued.args_kwargs["args"] == [donation.pk]
+    assert mail.outbox == []
