@@ -60,11 +60,26 @@ node_modules/lighthouse/package.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium for the browser tests; never a downloaded browser.
-browser:
-	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+# Debian's Chromium for the browser tests (tests/e2e), never a downloaded browser. Installed only
+# when missing (order-only), as .ci/run does; without root or password-less sudo, or off Debian,
+# it stops and says what to run instead.
+CHROMIUM := /usr/bin/chromium
+browser: | $(CHROMIUM)
 
-test: install | node_modules/axe-core/axe.min.js
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=sudo; \
+	else echo "The browser tests need Debian's Chromium at $@, and installing it needs root." \
+		"Run 'sudo apt-get install -y chromium' (or 'make browser' as root), then 'make test' again." >&2; \
+		exit 1; fi; \
+	command -v apt-get >/dev/null 2>&1 || { echo "The browser tests need Chromium at $@;" \
+		"this machine has no apt-get, so install it with the system's own package manager." >&2; \
+		exit 1; }; \
+	echo "Installing Debian's Chromium for the browser tests (apt-get install chromium)"; \
+	$$sudo apt-get update -q && $$sudo apt-get install -y -q chromium
+	@test -x $@ || { echo "apt-get finished but $@ is still missing." >&2; exit 1; }
+
+test: install | $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
