@@ -355,6 +355,9 @@ WAGTAIL_SITE_NAME = "IJM Philippines"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "pages.SiteImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif", "heic"]
+# Both forms refuse changes to what a live or scheduled story shows (pages/story_content_lock.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "pages.media_forms.SiteImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "pages.media_forms.SiteDocumentForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -6,6 +6,7 @@ class PagesConfig(AppConfig):
     verbose_name = "Site pages"
 
     def ready(self):
-        from pages import renditions
+        from pages import renditions, story_content_lock
 
         renditions.connect_signals()
+        story_content_lock.connect_signals()

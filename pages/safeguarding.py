@@ -32,6 +32,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.admin.forms import WagtailAdminPageForm
 
 CONSENT_LABEL = "Consent is on file"
@@ -251,6 +252,10 @@ class SafeguardingMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from pages.story_content_lock import StoryContentInUseError
+
+        if isinstance(exception, StoryContentInUseError):
+            return self._refused_change_to_story_content(request, exception)
         if not isinstance(exception, StoryNotConfirmedError):
             return None
         if "/api/" in request.path:
@@ -261,3 +266,17 @@ class SafeguardingMiddleware:
             # Wagtail's modal dialogs (e.g. approving from the dashboard) follow this redirect.
             return JsonResponse({"step": "success", "redirect": url})
         return redirect(url)
+
+    def _refused_change_to_story_content(self, request, exception):
+        """Back to where the person was (the image or document they tried to change or delete),
+        with the message naming the stories."""
+        message = str(exception)
+        if "/api/" in request.path or request.headers.get("x-requested-with") == "XMLHttpRequest":
+            return JsonResponse({"success": False, "message": message}, status=409)
+        messages.error(request, message)
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("wagtailadmin_home")
+        return redirect(back)
