@@ -355,6 +355,12 @@ WAGTAIL_SITE_NAME = "IJM Philippines"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "pages.SiteImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif", "heic"]
+# Decoding costs memory by pixels, not bytes: 50 megapixels lets a 48 MP phone photo through and
+# refuses the 121 MP attack PNG and 200 MP camera modes. Uploads decoded at once per process
+# (pages/image_privacy.py); phone photos of 48 MP run to about 20 MB.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 30 * 1024 * 1024
+IMAGE_PROCESSING_SLOTS = int(os.environ.get("IMAGE_PROCESSING_SLOTS", "2"))
 # Both forms refuse changes to what a live or scheduled story shows (pages/story_content_lock.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "pages.media_forms.SiteImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "pages.media_forms.SiteDocumentForm"

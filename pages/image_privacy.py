@@ -14,11 +14,25 @@ only its pixels and, where present, its colour profile (ICC, so colours stay tru
   renditions are made from the original anyway.
 
 Renditions are made from this cleaned original, so they carry nothing either.
+
+Decoding is where memory goes (an 11,000 × 11,000 PNG of 353 KB needs about 1 GB), so:
+
+- nothing above ``WAGTAILIMAGES_MAX_IMAGE_PIXELS`` (50 megapixels, frames counted) is decoded
+  here: the size is read from the file's header and refused with a message asking for a smaller
+  export; Wagtail's upload field refuses it first with the same limit;
+- Pillow's own decompression-bomb limit is set from the same figure, so no other decode in the
+  process (renditions of an old original included) goes past twice the limit;
+- at most ``IMAGE_PROCESSING_SLOTS`` uploads are decoded at once per process, so a threaded
+  worker receiving several large photos at once holds a bounded amount of memory
+  (scripts/image_memory.py measures one upload).
 """
 
+import threading
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
 try:  # Wagtail's Willow installs pillow-heif; register it for Pillow too.
@@ -29,6 +43,9 @@ except ImportError:  # pragma: no cover
     pass
 
 LOSSY_QUALITY = 92
+
+Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+_decoding_slots = threading.BoundedSemaphore(settings.IMAGE_PROCESSING_SLOTS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,24 @@ class CleanImage:
 
 class UnsupportedImageError(ValueError):
     pass
+
+
+class ImageTooLargeError(UnsupportedImageError):
+    pass
+
+
+def too_many_pixels_message() -> str:
+    megapixels = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS // 1_000_000
+    return _(
+        "This picture has more pixels than the site can safely process (at most %(megapixels)s "
+        "megapixels). Please export a smaller copy, for example 6,000 pixels on its long side, "
+        "and upload that."
+    ) % {"megapixels": megapixels}
+
+
+def _pixel_count(image: Image.Image) -> int:
+    width, height = image.size
+    return width * height * max(1, getattr(image, "n_frames", 1))
 
 
 def _orientation(image: Image.Image) -> int:
@@ -142,25 +177,33 @@ def _avif(source: Image.Image, out: BytesIO) -> str:
 def strip_metadata(data: bytes) -> CleanImage:
     """The same picture, upright, without EXIF, GPS, XMP or comments."""
     try:
-        source = Image.open(BytesIO(data))
-        source.load()
+        source = Image.open(BytesIO(data))  # reads the header only
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLargeError(too_many_pixels_message()) from exc
     except Exception as exc:  # noqa: BLE001
-        raise UnsupportedImageError("This file is not an image we can read.") from exc
+        raise UnsupportedImageError(_("This file is not an image we can read.")) from exc
+    if _pixel_count(source) > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
+        source.close()
+        raise ImageTooLargeError(too_many_pixels_message())
+    with _decoding_slots, source:
+        try:
+            source.load()
+        except Exception as exc:  # noqa: BLE001
+            raise UnsupportedImageError(_("This file is not an image we can read.")) from exc
+        return _clean_copy(source, data)
+
+
+def _clean_copy(source: Image.Image, data: bytes) -> CleanImage:
+    writers = {"JPEG": _jpeg, "MPO": _jpeg, "HEIF": _jpeg, "PNG": _png, "GIF": _gif, "AVIF": _avif}
     out = BytesIO()
-    with source:
-        kind = source.format
-        if kind in ("JPEG", "MPO", "HEIF"):
-            extension = _jpeg(source, out)
-        elif kind == "PNG":
-            extension = _png(source, out)
-        elif kind == "WEBP":
-            extension = _webp(source, out, data)
-        elif kind == "GIF":
-            extension = _gif(source, out)
-        elif kind == "AVIF":
-            extension = _avif(source, out)
-        else:
-            raise UnsupportedImageError(f"Images in {kind} format are not accepted.")
+    if source.format == "WEBP":
+        extension = _webp(source, out, data)
+    elif source.format in writers:
+        extension = writers[source.format](source, out)
+    else:
+        raise UnsupportedImageError(
+            _("Images in %(kind)s format are not accepted.") % {"kind": source.format}
+        )
     content = out.getvalue()
     with Image.open(BytesIO(content)) as clean:
         width, height = clean.size
