@@ -229,10 +229,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are private: image originals and documents go to the default storage, which the site
+# never serves at a URL (documents only through Wagtail's view, which checks privacy). Only image
+# renditions, which carry no metadata, are public, from their own storage under MEDIA_ROOT.
+# Object storage later swaps these two backends (a private and a public bucket) and nothing else.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", MEDIA_ROOT.parent / "private-media"))
+
+
+def media_storages(public_root: Path, private_root: Path) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": private_root, "base_url": "/private-media-is-not-served/"},
+        },
+        "renditions": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": public_root, "base_url": MEDIA_URL},
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(MEDIA_ROOT, PRIVATE_MEDIA_ROOT),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -361,6 +381,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif", "heic"]
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 30 * 1024 * 1024
 IMAGE_PROCESSING_SLOTS = int(os.environ.get("IMAGE_PROCESSING_SLOTS", "2"))
+WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
+# Stream documents through Wagtail's view (privacy checks) even once their storage is a bucket.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Both forms refuse changes to what a live or scheduled story shows (pages/story_content_lock.py).
 WAGTAILIMAGES_IMAGE_FORM_BASE = "pages.media_forms.SiteImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "pages.media_forms.SiteDocumentForm"

@@ -6,16 +6,17 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from ijm_site.settings import *  # noqa: E402,F403
-from ijm_site.settings import BASE_DIR  # noqa: E402
+from ijm_site.settings import BASE_DIR, media_storages  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Mail goes straight to Django's test outbox; tests of the queue put the queued backend back.
 EMAIL_BACKEND = EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".test-media" / "public"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media" / "private"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(MEDIA_ROOT, PRIVATE_MEDIA_ROOT),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / ".test-media"
 SECURE_SSL_REDIRECT = False
 # Tasks run at once in the test process; tests of the durable queue switch "background" to the
 # database backend.

@@ -23,13 +23,16 @@ urlpatterns = [
     path("", include("donations.urls")),
 ]
 
-# Uploaded images and their renditions. One machine serves them itself (`make serve`); at scale a
-# proxy, CDN or S3-compatible storage takes over (DESIGN.md, scale-out path).
+# Image renditions only: originals and documents live in private storage and are never served
+# here (documents go through Wagtail's own view above). Only the renditions' folder is mapped, so
+# an original left under MEDIA_ROOT by an older version is not reachable either. One machine
+# serves them itself (`make serve`); at scale a CDN or S3-compatible storage takes over.
+RENDITIONS_FOLDER = "images"
 urlpatterns += [
     re_path(
-        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
+        rf"^{settings.MEDIA_URL.strip('/')}/{RENDITIONS_FOLDER}/(?P<path>.*)$",
         cache_control(max_age=7 * 24 * 3600, public=True)(static_serve),
-        {"document_root": settings.MEDIA_ROOT},
+        {"document_root": settings.MEDIA_ROOT / RENDITIONS_FOLDER},
     )
 ]
 

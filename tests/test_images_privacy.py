@@ -147,7 +147,8 @@ def test_the_multiple_upload_view_stores_clean_files_and_leaves_no_raw_copy(edit
     assert json.loads(response.content)["success"], response.content
     image = SiteImage.objects.get()
     _assert_no_metadata(_stored_bytes(image))
-    originals = list((settings.MEDIA_ROOT / "original_images").glob("many*"))
+    originals = list((settings.PRIVATE_MEDIA_ROOT / "original_images").glob("many*"))
+    assert originals
     for path in originals:
         _assert_no_metadata(path.read_bytes())
 
