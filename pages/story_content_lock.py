@@ -27,6 +27,7 @@ it and how to go on (edit the story, choose or upload another image there, confi
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -190,7 +191,8 @@ def _chooser_targets(block) -> set:
     return found
 
 
-def models_a_story_can_use() -> set:
+@cache
+def models_a_story_can_use() -> frozenset:
     """Every model a story's own content can point at, pages excepted (a page has its own
     publishing and, for stories, its own confirmation)."""
     from wagtail.documents import get_document_model
@@ -205,7 +207,7 @@ def models_a_story_can_use() -> set:
             found.add(field.related_model)
         if isinstance(field, StreamField):
             found |= _chooser_targets(field.stream_block)
-    return {model for model in found if not issubclass(model, Page)}
+    return frozenset(model for model in found if not issubclass(model, Page))
 
 
 def connect_signals() -> None:

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from pages.safeguarding import WHAT_IS_MISSING, missing_confirmations
+from pages.story_content_lock import describe_refusal, models_a_story_can_use, stories_showing
 
 
 def _story_class():
@@ -58,4 +59,21 @@ def refuse_bulk_publishing_unconfirmed_stories(request, action_type, objects, ac
         f"detail for the latest version of {titles}. Open each story, tick both confirmations "
         "under “Safeguarding” and publish it from its editor.",
     )
+    return redirect(action.next_url)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_what_live_stories_show(request, action_type, objects, action):
+    """Bulk delete of images, documents or snippets: refuse the whole batch, before anything is
+    deleted, when a live or scheduled story shows one of them, and name each one and its stories.
+    (The pre_delete check refuses it anyway; this keeps the person on the listing they came from.)
+    """
+    if action_type != "delete" or not objects or type(objects[0]) not in models_a_story_can_use():
+        return None
+    refusals = [(obj, stories_showing(obj)) for obj in objects]
+    refusals = [(obj, stories) for obj, stories in refusals if stories]
+    if not refusals:
+        return None
+    for obj, stories in refusals:
+        messages.error(request, describe_refusal(obj, stories, deleting=True))
     return redirect(action.next_url)

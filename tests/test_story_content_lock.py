@@ -242,7 +242,7 @@ def test_bulk_deleting_images_refuses_the_whole_batch_when_a_story_shows_one(edi
     )
     response = editor.post(url)
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == "/admin/images/"
     assert "was not deleted" in _messages(response)
     assert SiteImage.objects.filter(pk__in=[photo.pk, unused.pk]).count() == 2
 
@@ -351,3 +351,16 @@ def test_stripping_metadata_from_a_live_storys_photo_is_maintenance_not_a_change
     photo.file_hash = "0" * 40
     with pytest.raises(StoryContentInUseError):
         photo.save()
+
+
+def test_a_snippet_chooser_added_to_a_storys_blocks_later_is_locked_without_a_change():
+    """The locked models come from the story's own definition: chooser blocks at any depth."""
+    from wagtail import blocks
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.snippets.blocks import SnippetChooserBlock
+
+    from pages.story_content_lock import _chooser_targets, models_a_story_can_use
+
+    cards = blocks.ListBlock(blocks.StructBlock([("link", SnippetChooserBlock(Redirect))]))
+    assert Redirect in _chooser_targets(blocks.StreamBlock([("cards", cards)]))
+    assert {SiteImage, Document} <= models_a_story_can_use()
