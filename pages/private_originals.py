@@ -24,12 +24,21 @@ def move_public_originals(models, public_root: Path | None = None) -> int:
     for model in models:
         for pk, name in model.objects.exclude(file="").values_list("pk", "file"):
             old = public_root / name
-            if not old.is_file() or private.exists(name):
+            if not old.is_file():
                 continue
-            with old.open("rb") as content:
-                stored = private.save(name, File(content))
-            if stored != name:
-                model.objects.filter(pk=pk).update(file=stored)
+            if not _already_copied(private, name, old):
+                with old.open("rb") as content:
+                    stored = private.save(name, File(content))  # a new name if it is taken
+                if stored != name:
+                    model.objects.filter(pk=pk).update(file=stored)
             old.unlink()
             moved += 1
     return moved
+
+
+def _already_copied(private, name: str, old: Path) -> bool:
+    """A run stopped between copying and removing the public file left the same bytes in both."""
+    if not private.exists(name) or private.size(name) != old.stat().st_size:
+        return False
+    with private.open(name, "rb") as copy:
+        return copy.read() == old.read_bytes()

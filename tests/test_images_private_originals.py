@@ -1,6 +1,7 @@
 """Original uploads are never public at a guessable URL (issue 9, finding 1): image originals
 and documents live in private storage; only renditions, which carry no metadata, are served."""
 
+import uuid
 from io import BytesIO
 
 import pytest
@@ -70,11 +71,12 @@ def test_originals_an_older_version_left_in_public_media_are_moved_and_never_ser
     image = SiteImage.objects.create(
         title="Old", description="Old", file=SimpleUploadedFile("old.jpg", _jpeg())
     )
-    legacy = settings.MEDIA_ROOT / "original_images" / "legacy-photo.jpg"
+    name = f"original_images/legacy-{uuid.uuid4().hex[:8]}.jpg"
+    legacy = settings.MEDIA_ROOT / name
     legacy.parent.mkdir(parents=True, exist_ok=True)
     legacy.write_bytes(_jpeg())
-    SiteImage.objects.filter(pk=image.pk).update(file="original_images/legacy-photo.jpg")
-    assert client.get("/media/original_images/legacy-photo.jpg").status_code == 404
+    SiteImage.objects.filter(pk=image.pk).update(file=name)
+    assert client.get(f"/media/{name}").status_code == 404
 
     call_command("move_originals_to_private_storage")
     call_command("move_originals_to_private_storage")  # a second run changes nothing
@@ -85,3 +87,23 @@ def test_originals_an_older_version_left_in_public_media_are_moved_and_never_ser
     assert image.get_rendition("width-20").width == 20
     output = capsys.readouterr().out
     assert "Moved 1 file(s)" in output and "Moved 0 file(s)" in output
+
+
+def test_a_name_already_taken_in_private_storage_gets_a_new_one(settings, seeded_site):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    name = f"original_images/taken-{uuid.uuid4().hex[:8]}.jpg"
+    storages["default"].save(name, ContentFile(b"another picture"))
+    image = SiteImage.objects.create(
+        title="Old", description="Old", file=SimpleUploadedFile("old2.jpg", _jpeg())
+    )
+    (settings.MEDIA_ROOT / name).write_bytes(_jpeg())
+    SiteImage.objects.filter(pk=image.pk).update(file=name)
+
+    call_command("move_originals_to_private_storage")
+
+    image = SiteImage.objects.get(pk=image.pk)
+    assert image.file.name != name
+    assert (settings.PRIVATE_MEDIA_ROOT / image.file.name).read_bytes()[:2] == b"\xff\xd8"
+    assert not (settings.MEDIA_ROOT / name).exists()
