@@ -7,10 +7,8 @@ import json
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from PIL import ExifTags, Image, PngImagePlugin
 
@@ -18,6 +16,7 @@ from pages.blocks import ContentImageBlock
 from pages.image_privacy import strip_metadata
 from pages.images import SiteImage
 from pages.models import StoryPage
+from tests.admin_users import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +79,7 @@ def _stored_bytes(image: SiteImage) -> bytes:
 
 @pytest.fixture
 def editor(seeded_site):
-    user = User.objects.create_user("editor", password="pw-editor-123456")
-    user.groups.add(Group.objects.get(name="Editors"))
-    browser = Client()
-    browser.force_login(user)
-    return browser
+    return signed_in("editor", "Editors")
 
 
 def test_the_test_photo_really_carries_gps_exif_xmp_and_a_comment():

@@ -5,15 +5,14 @@ import uuid
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from PIL import Image
 from wagtail.documents import get_document_model
 
 from pages.images import SiteImage
+from tests.admin_users import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +25,7 @@ def _jpeg() -> bytes:
 
 @pytest.fixture
 def editor(seeded_site):
-    user = User.objects.create_user("editor", password="pw-editor-123456")
-    user.groups.add(Group.objects.get(name="Editors"))
-    browser = Client()
-    browser.force_login(user)
-    return browser
+    return signed_in("editor", "Editors")
 
 
 def test_an_uploaded_original_is_private_and_only_its_renditions_are_served(

@@ -8,12 +8,10 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -28,6 +26,7 @@ from pages.story_content_lock import (
     StoryContentInUseError,
     stories_showing,
 )
+from tests.admin_users import signed_in
 from tests.conftest import publish_confirmed_story
 from tests.test_images_privacy import gps_jpeg
 
@@ -56,11 +55,7 @@ def _image(title="Paper boat", description=SAFE_ALT) -> SiteImage:
 
 @pytest.fixture
 def editor(seeded_site):
-    user = User.objects.create_user("editor", password="pw-editor-123456")
-    user.groups.add(Group.objects.get(name="Editors"))
-    browser = Client()
-    browser.force_login(user)
-    return browser
+    return signed_in("editor", "Editors")
 
 
 @pytest.fixture
