@@ -16,6 +16,7 @@ Usage: .venv/bin/python -m scripts.image_memory
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,12 +64,18 @@ def _measure(path: Path) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
     from django.urls import reverse
 
+    from ijm_site.settings import media_storages
     from pages.images import SiteImage
 
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="image-memory-")
+    static_storage = {"staticfiles": settings.STORAGES["staticfiles"]}
+
+    media = Path(tempfile.mkdtemp(prefix="image-memory-"))
+    override_settings(
+        STORAGES={**media_storages(media / "public", media / "private"), **static_storage}
+    ).enable()
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
     user = User.objects.create_superuser("admin", "admin@example.org", "not-a-real-password")
@@ -87,10 +94,12 @@ def _measure(path: Path) -> dict:
     )
     seconds = time.perf_counter() - started
     after = _status_mib("VmHWM")
+    stored = SiteImage.objects.exists()
+    shutil.rmtree(media)
     return {
         "file_kib": len(data) / 1024,
         "status": response.status_code,
-        "stored": SiteImage.objects.exists(),
+        "stored": stored,
         "rss_before_mib": before,
         "peak_during_mib": after,
         "seconds": seconds,
@@ -113,8 +122,9 @@ def main() -> None:
                 [sys.executable, "-m", "scripts.image_memory", "--measure", str(folder / name)],
                 capture_output=True,
                 text=True,
-                check=True,
             )
+            if result.returncode:
+                sys.exit(f"{label} failed:\n{result.stderr}")
             figures = json.loads(result.stdout.strip().splitlines()[-1])
             answer = "stored" if figures["stored"] else "refused"
             cost = figures["peak_during_mib"] - figures["rss_before_mib"]
