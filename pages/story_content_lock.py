@@ -125,7 +125,7 @@ def stories_showing(obj) -> list:
     for revision in _revisions_in_force():
         story = revision.as_object()
         references = ReferenceIndex._extract_references_from_object(story)
-        if any((content_type, object_id) == target for content_type, object_id, *_ in references):
+        if any((reference[0], reference[1]) == target for reference in references):
             stories[story.pk] = story
     return sorted(stories.values(), key=lambda story: story.title)
 
