@@ -133,6 +133,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite under gunicorn's threads has many writers at once (donors, webhooks, the task worker).
+# WAL lets readers go on while one writes; BEGIN IMMEDIATE takes the write lock when a transaction
+# starts, so two transactions never deadlock upgrading from read to write (SQLite then fails at
+# once with "database is locked", whatever the timeout); the timeout (seconds) makes a writer wait
+# its turn instead; synchronous=NORMAL spares an fsync per commit and in WAL mode never corrupts
+# the file (a power cut may undo the last commits, which reconcile_donations repairs from Stripe).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
