@@ -1,18 +1,79 @@
 """gunicorn settings for `make serve`: the production server behind a TLS proxy.
 
+Threaded workers (``gthread``): a request that waits on Stripe, SMTP or any other network call
+holds one thread, not a whole worker, so cached pages keep being answered while donors' checkouts
+wait on Stripe. Not ASGI: WhiteNoise and our page-cache and safeguarding middleware are
+synchronous, and under ASGI Django runs such a chain on one thread per process, which would queue
+every visitor behind one Stripe call again (README, "Campaign day").
+
+Each thread keeps its own database connection (``CONN_MAX_AGE``), so ``WEB_CONCURRENCY`` workers
+× ``WEB_THREADS`` threads × ``WEB_SERVERS`` app servers must fit in the server database's
+connections, less those kept for the task worker and admin tools. An over-budget combination is
+refused at start with a message that says what to lower, rather than failing under load with
+"too many clients".
+
 The access log has one line per request: time, method, path *without* the query string (a query
 can carry a donor's email or a Checkout session id), status, bytes, duration and whether the page
 came from the page cache. No client address: the proxy in front keeps those if it must.
 """
 
 import os
+import sys
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        sys.exit(f"{name} must be a whole number, not {value!r}.")
+    if number < 0:
+        sys.exit(f"{name} must not be negative, not {number}.")
+    return number
+
+
+def connection_budget_problem(
+    *, workers: int, threads: int, servers: int, max_connections: int, reserved: int
+) -> str | None:
+    """Why this many threads would exhaust the database's connections, or None if they fit."""
+    if workers < 1 or threads < 1 or servers < 1:
+        return "WEB_CONCURRENCY, WEB_THREADS and WEB_SERVERS must each be at least 1."
+    budget = max_connections - reserved
+    wanted = workers * threads * servers
+    if wanted <= budget:
+        return None
+    return (
+        f"{workers} workers x {threads} threads x {servers} servers = {wanted} database "
+        f"connections, but the database allows {max_connections} and {reserved} are kept for the "
+        f"task worker and admin tools (DB_RESERVED_CONNECTIONS), leaving {budget}. Lower "
+        "WEB_THREADS or WEB_CONCURRENCY, or raise DB_MAX_CONNECTIONS to match the server's "
+        "max_connections."
+    )
+
+
+def uses_server_database(database_url: str) -> bool:
+    """SQLite (the default) has no connection limit; a database server has one."""
+    return bool(database_url) and not database_url.startswith("sqlite")
+
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
+workers = _env_int("WEB_CONCURRENCY", 2)
+threads = _env_int("WEB_THREADS", 32)
+worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+
+if uses_server_database(os.environ.get("DATABASE_URL", "")):
+    problem = connection_budget_problem(
+        workers=workers,
+        threads=threads,
+        servers=_env_int("WEB_SERVERS", 1),
+        max_connections=_env_int("DB_MAX_CONNECTIONS", 100),
+        reserved=_env_int("DB_RESERVED_CONNECTIONS", 20),
+    )
+    if problem:
+        sys.exit(f"gunicorn_conf: {problem}")
 
 accesslog = "-"
 errorlog = "-"
