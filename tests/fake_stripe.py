@@ -23,6 +23,13 @@ delay=seconds)`` (slower than the client's timeout → a timeout). ``status=429`
 rate limiter does: code ``rate_limit`` and no ``Stripe-Should-Retry`` header.
 ``fake.on_request`` holds callables run (method, path) as each API request is answered.
 
+Stripe's pace, for load tests: ``latency`` (seconds every API call takes, as Stripe's own take
+hundreds of milliseconds), ``checkout_rate_limit`` (Checkout Sessions created per second; beyond
+it ``429`` with code ``rate_limit`` and no ``Stripe-Should-Retry``, as Stripe answers, which the
+library does not retry by itself), and ``fake.hold_api_calls()``, which keeps every API call
+waiting inside the fake until the event it returns is set (a latency without a clock, for
+ordering tests).
+
 In pytest, use the ``fake_stripe`` fixture (tests/conftest.py); it starts the server on a free
 port and points ``settings.STRIPE_API_BASE`` and the keys at it. Then
 ``fake.requests`` holds every request, ``fake.take_events()`` the events to post to the webhook.
@@ -57,6 +64,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -306,12 +314,36 @@ class FakeStripe:
     _idempotent_path: dict[str, str] = field(default_factory=dict)
     _failures: list[_Failure] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    latency: float = 0.0
+    checkout_rate_limit: int | None = None
+    rate_limited: int = 0
+    _created_at: deque = field(default_factory=deque)
+    _release: threading.Event | None = None
 
     # Test controls -----------------------------------------------------------------------------
 
     def fail_next(self, count: int = 1, *, status: int = 500, delay: float = 0.0) -> None:
         with self._lock:
             self._failures.extend(_Failure(status, delay) for _ in range(count))
+
+    def hold_api_calls(self) -> threading.Event:
+        """Keep API calls waiting inside the fake until the returned event is set."""
+        self._release = threading.Event()
+        return self._release
+
+    def take_rate_limit_slot(self) -> bool:
+        """False when one more Checkout Session would pass ``checkout_rate_limit`` this second."""
+        if not self.checkout_rate_limit:
+            return True
+        with self._lock:
+            now = time.monotonic()
+            while self._created_at and now - self._created_at[0] >= 1.0:
+                self._created_at.popleft()
+            if len(self._created_at) >= self.checkout_rate_limit:
+                self.rate_limited += 1
+                return False
+            self._created_at.append(now)
+            return True
 
     def take_events(self) -> list[dict]:
         with self._lock:
@@ -624,6 +656,22 @@ class _Handler(BaseHTTPRequestHandler):
                 self.headers.get("Authorization"),
             )
         )
+        admitted = method != "POST" or url.path != "/v1/checkout/sessions"
+        admitted = admitted or self.fake.take_rate_limit_slot()
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
+        if self.fake._release is not None:
+            self.fake._release.wait()
+        if not admitted:
+            return self._send(
+                429,
+                _error(
+                    429,
+                    "Request rate limit exceeded. Learn more about rate limits here "
+                    "https://stripe.com/docs/rate-limits.",
+                    code="rate_limit",
+                ),
+            )
         with self.fake._lock:
             failure = self.fake._failures.pop(0) if self.fake._failures else None
         if failure is not None:
@@ -768,6 +816,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=12111)
     parser.add_argument("--webhook-url", help="where to post signed events, e.g. the site's")
     parser.add_argument("--webhook-secret", help="the site's STRIPE_WEBHOOK_SECRET")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds each API call takes (e.g. 0.5)"
+    )
+    parser.add_argument(
+        "--checkout-rate-limit",
+        type=int,
+        help="Checkout Sessions created per second before 429 rate_limit (Stripe's is 25)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     server = FakeStripeServer(
@@ -775,6 +831,8 @@ def main(argv: list[str] | None = None) -> None:
         verbose=args.verbose,
         webhook_url=args.webhook_url,
         webhook_secret=args.webhook_secret,
+        latency=args.latency,
+        checkout_rate_limit=args.checkout_rate_limit,
     )
     # A shell that starts us in the background ignores SIGINT; stop cleanly on either signal.
     signal.signal(signal.SIGINT, signal.default_int_handler)
