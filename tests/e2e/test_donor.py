@@ -1,6 +1,5 @@
 """Donors on a phone: a gift through Stripe Checkout (the fake), by touch and by keyboard alone."""
 
-import sqlite3
 import time
 
 import pytest
@@ -10,8 +9,7 @@ from tests.e2e.conftest import axe_violations
 
 def gift_statuses(served_site) -> dict[str, str]:
     """What the site recorded, read from the served site's own database."""
-    with sqlite3.connect(served_site.database) as db:
-        return dict(db.execute("SELECT donor_email, status FROM donations_donation").fetchall())
+    return dict(served_site.query("SELECT donor_email, status FROM donations_donation"))
 
 
 def wait_for_status(served_site, email: str, status: str, timeout: float = 10) -> None:
