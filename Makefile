@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run serve bench lighthouse browser test lint format migrate seed clean
+.PHONY: install run serve bench bench-spike lighthouse browser test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -45,6 +45,11 @@ serve: install
 # Throughput and page weight against `make serve` on a spare port (needs wrk and Chromium).
 bench: install
 	$(PY) -m scripts.bench
+
+# Campaign day: the home page while donors give against a slow, rate-limited fake Stripe, and
+# receipts through an SMTP outage (needs wrk). Options: make bench-spike SPIKE_ARGS="--donors 80".
+bench-spike: install
+	$(PY) -m scripts.bench_spike $(SPIKE_ARGS)
 
 # Lighthouse on the home page under slow 4G and regular 3G (needs Chromium and npm).
 lighthouse: install | node_modules/lighthouse/package.json

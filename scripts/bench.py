@@ -56,7 +56,13 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, extra_headers: tuple[str, ...] = ()) -> dict:
+def wrk(
+    url: str,
+    extra_headers: tuple[str, ...] = (),
+    *,
+    seconds: int = SECONDS,
+    connections: int = CONNECTIONS,
+) -> dict:
     headers = [arg for header in (PROXY_HEADER, *extra_headers) for arg in ("--header", header)]
     result = subprocess.run(
         [
@@ -64,9 +70,9 @@ def wrk(url: str, extra_headers: tuple[str, ...] = ()) -> dict:
             "--threads",
             "2",
             "--connections",
-            str(CONNECTIONS),
+            str(connections),
             "--duration",
-            f"{SECONDS}s",
+            f"{seconds}s",
             "--latency",
             *headers,
             url,
@@ -74,7 +80,7 @@ def wrk(url: str, extra_headers: tuple[str, ...] = ()) -> dict:
         capture_output=True,
         text=True,
         check=True,
-        timeout=SECONDS + 60,
+        timeout=seconds + 60,
     )
     out = result.stdout
     if "Socket errors" in out or "Non-2xx" in out or "50%" not in out:
