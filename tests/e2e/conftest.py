@@ -52,6 +52,8 @@ def served_site(tmp_path_factory, fake_stripe_server):
             "STRIPE_SECRET_KEY": "sk_test_e2e",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_e2e",
             "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            # Few threads: on the PostgreSQL run the suite shares the server's connections.
+            "WEB_THREADS": "8",
         },
         port=fake_stripe_server.site_port,
     )

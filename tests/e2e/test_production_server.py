@@ -1,14 +1,18 @@
-"""`make serve` behind the TLS proxy: headers on every page, static files, cache and logs."""
+"""`make serve` behind the TLS proxy: headers on every page, static files, cache and logs, and
+visitors answered while donors' checkouts wait on Stripe."""
 
 import os
 import re
 import subprocess
+import threading
+import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from scripts.served_site import ROOT
+from scripts.bench_spike import give
+from scripts.served_site import ROOT, is_postgres
 
 PROXY = {"X-Forwarded-Proto": "https"}
 PAGES = [
@@ -131,3 +135,49 @@ def test_make_serve_refuses_to_start_without_its_secrets(missing, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_cached_page_is_answered_while_checkouts_wait_inside_stripe(
+    served_site, fake_stripe_server
+):
+    """As many donors as there are workers start a gift, and Stripe holds every one of them: a
+    reader of the home page is still answered before any of those donors is. (Sync workers would
+    each be held by a checkout, and the reader would wait until Stripe answered.)"""
+    fake = fake_stripe_server.fake
+    workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+    for _ in range(4):
+        fetch(served_site.url + "/", PROXY)
+    already = len(fake.calls("POST", "/v1/checkout/sessions"))
+    release = fake.hold_api_calls()
+    gifts: list = []
+    donors = [
+        threading.Thread(target=lambda: gifts.append(give(served_site.url, "/donate/")))
+        for _ in range(workers)
+    ]
+    try:
+        for donor in donors:
+            donor.start()
+        deadline = time.monotonic() + 60  # a guard against a hang, not a figure
+        while len(fake.calls("POST", "/v1/checkout/sessions")) < already + workers:
+            assert time.monotonic() < deadline, "the donors' checkouts never reached Stripe"
+            time.sleep(0.05)
+
+        status, headers, body = fetch(served_site.url + "/", PROXY)
+
+        assert status == 200 and b"Donate" in body
+        assert headers["X-Cache"] == "HIT"
+        assert gifts == [], "a donor was answered before Stripe was let go"
+    finally:
+        release.set()
+        for donor in donors:
+            donor.join(timeout=60)
+    assert len(gifts) == workers
+    assert all(gift.started for gift in gifts), [gift.answer.status for gift in gifts]
+
+
+def test_the_served_site_keeps_its_data_in_the_suites_kind_of_database(served_site):
+    suite_database = os.environ.get("DATABASE_URL", "")
+    assert is_postgres(served_site.database_url) == is_postgres(suite_database)
+    assert served_site.database_url != suite_database
+    pages = served_site.query("SELECT count(*) FROM wagtailcore_page")[0][0]
+    assert pages > 1, "make serve seeded the site in that database"
