@@ -5,6 +5,7 @@ fake Stripe's pace (its latency and Stripe's limit on Checkout Sessions) that `m
 and the ordering test in tests/e2e/test_production_server.py rely on.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -131,14 +132,15 @@ class TestSQLiteUnderConcurrentWriters:
 
         def save_a_gift(n: int) -> None:
             try:
-                with transaction.atomic(using=sqlite_file):
-                    with connections[sqlite_file].cursor() as cursor:
-                        cursor.execute("SELECT count(*) FROM gift")
-                        try:
-                            both_have_read.wait()
-                        except threading.BrokenBarrierError:
-                            pass  # the other writer waits for our lock: no overlap to stage
-                        cursor.execute("INSERT INTO gift (n) VALUES (%s)", [n])
+                with (
+                    transaction.atomic(using=sqlite_file),
+                    connections[sqlite_file].cursor() as cursor,
+                ):
+                    cursor.execute("SELECT count(*) FROM gift")
+                    # Broken when the other writer waits for our lock: then there is no overlap.
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        both_have_read.wait()
+                    cursor.execute("INSERT INTO gift (n) VALUES (%s)", [n])
             except Exception as error:  # noqa: BLE001 - what the test reports
                 failures.append(error)
             finally:
