@@ -3,8 +3,9 @@
 Threaded workers (``gthread``): a request that waits on Stripe, SMTP or any other network call
 holds one thread, not a whole worker, so cached pages keep being answered while donors' checkouts
 wait on Stripe. Not ASGI: WhiteNoise and our page-cache and safeguarding middleware are
-synchronous, and under ASGI Django runs such a chain on one thread per process, which would queue
-every visitor behind one Stripe call again (README, "Campaign day").
+synchronous (so are the ORM, Wagtail's page serving and the Stripe library), so under ASGI every
+request hops from the event loop to a thread and back; measured with gunicorn's own ASGI worker,
+that served the cached home page at a quarter of gthread's rate (README, "Campaign day").
 
 Each thread keeps its own database connection (``CONN_MAX_AGE``), so ``WEB_CONCURRENCY`` workers
 × ``WEB_THREADS`` threads × ``WEB_SERVERS`` app servers must fit in the server database's
