@@ -789,6 +789,9 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeStripeServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops a burst of donors' connections, and their SYN
+    # retries (1 s, 3 s, 7 s) would be measured as Stripe's latency.
+    request_queue_size = 128
 
     def __init__(self, port: int = 0, *, verbose: bool = False, **fake_options):
         super().__init__(("127.0.0.1", port), _Handler)
