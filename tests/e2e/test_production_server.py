@@ -162,10 +162,11 @@ def test_a_cached_page_is_answered_while_checkouts_wait_inside_stripe(
             assert time.monotonic() < deadline, "the donors' checkouts never reached Stripe"
             time.sleep(0.05)
 
-        status, headers, body = fetch(served_site.url + "/", PROXY)
+        # Each worker keeps its own copy of the page: read until one is served from the cache.
+        answers = [fetch(served_site.url + "/", PROXY) for _ in range(10)]
 
-        assert status == 200 and b"Donate" in body
-        assert headers["X-Cache"] == "HIT"
+        assert all(status == 200 and b"Donate" in body for status, _, body in answers)
+        assert "HIT" in {headers["X-Cache"] for _, headers, _ in answers}
         assert gifts == [], "a donor was answered before Stripe was let go"
     finally:
         release.set()
