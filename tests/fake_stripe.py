@@ -663,15 +663,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.fake._release is not None:
             self.fake._release.wait()
         if not admitted:
-            return self._send(
-                429,
-                _error(
-                    429,
-                    "Request rate limit exceeded. Learn more about rate limits here "
-                    "https://stripe.com/docs/rate-limits.",
-                    code="rate_limit",
-                ),
-            )
+            return self._send(429, rate_limit_error())
         with self.fake._lock:
             failure = self.fake._failures.pop(0) if self.fake._failures else None
         if failure is not None:
