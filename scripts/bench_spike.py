@@ -128,8 +128,9 @@ class GiftAttempt:
         )
 
     @property
-    def rate_limited_by_us(self) -> bool:
-        return self.answer.status == 429
+    def refused_by_our_limit(self) -> bool:
+        """Our own limit's page (429, "please wait"), not Stripe's busy answer (429, form kept)."""
+        return self.answer.status == 429 and not self.kind
 
 
 def give(
@@ -238,8 +239,9 @@ def our_limit_line(base: str, donate_path: str, attempts: int = 12) -> str:
     """Gifts from one address and one email: every one after the fifth is refused with 429,
     whichever worker answers, when the limit's counters are shared by every worker."""
     client_ip, email = fresh_client()
-    statuses = [give(base, donate_path, client_ip, email).answer.status for _ in range(attempts)]
-    refused = sum(status == 429 for status in statuses)
+    gifts = [give(base, donate_path, client_ip, email) for _ in range(attempts)]
+    statuses = [gift.answer.status for gift in gifts]
+    refused = sum(gift.refused_by_our_limit for gift in gifts)
     return (
         f"{refused} of {attempts} refused with 429 ({attempts - OUR_LIMIT} expected); "
         f"statuses {statuses}"
