@@ -704,6 +704,25 @@ class _Handler(BaseHTTPRequestHandler):
                 self.fake._idempotent_path[key] = url.path
         return self._send(status, response)
 
+    _retrievable = {
+        "checkout/sessions": (
+            "checkout.session",
+            lambda fake, i: fake.public(fake.sessions[i]) if i in fake.sessions else None,
+        ),
+        "payment_intents": (
+            "payment_intent",
+            lambda fake, i: (
+                fake.public(fake.payment_intents[i]) if i in fake.payment_intents else None
+            ),
+        ),
+        "invoices": ("invoice", lambda fake, i: fake.invoices.get(i)),
+        "subscriptions": (
+            "subscription",
+            lambda fake, i: fake.subscription(i) if i in fake.subscriptions else None,
+        ),
+    }
+    """``GET /v1/<kind>/<id>``: Stripe's name for a kind, and how the fake finds one (or None)."""
+
     def _api(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         fake = self.fake
         for hook in list(fake.on_request):
@@ -712,20 +731,16 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, fake.public(fake.create_session(params))
         if path == "/v1/checkout/sessions" and method == "GET":
             return 200, fake.list_sessions(params)
-        match = re.fullmatch(r"/v1/checkout/sessions/([\w]+)", path)
+        match = re.fullmatch(
+            r"/v1/(checkout/sessions|payment_intents|invoices|subscriptions)/(\w+)", path
+        )
         if match and method == "GET":
-            session = fake.sessions.get(match.group(1))
-            if session is None:
-                return 404, _error(
-                    404, f"No such checkout.session: '{match.group(1)}'", code="resource_missing"
-                )
-            return 200, fake.public(session)
-        match = re.fullmatch(r"/v1/payment_intents/([\w]+)", path)
-        if match and method == "GET":
-            intent = fake.payment_intents.get(match.group(1))
-            if intent is None:
-                return 404, _error(404, "No such payment_intent", code="resource_missing")
-            return 200, fake.public(intent)
+            kind, object_id = match.groups()
+            name, find = self._retrievable[kind]
+            found = find(fake, object_id)
+            if found is None:
+                return 404, _error(404, f"No such {name}: '{object_id}'", code="resource_missing")
+            return 200, found
         if path == "/v1/invoice_payments" and method == "GET":
             if "invoice" in params:
                 data = fake.invoice_payments.get(params["invoice"], [])
@@ -740,17 +755,6 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, {"object": "list", "data": data, "has_more": False, "url": path}
         if path == "/v1/refunds" and method == "GET":
             return 200, fake.list_refunds(params)
-        match = re.fullmatch(r"/v1/invoices/([\w]+)", path)
-        if match and method == "GET":
-            invoice = fake.invoices.get(match.group(1))
-            if invoice is None:
-                return 404, _error(404, "No such invoice", code="resource_missing")
-            return 200, invoice
-        match = re.fullmatch(r"/v1/subscriptions/([\w]+)", path)
-        if match and method == "GET":
-            if match.group(1) not in fake.subscriptions:
-                return 404, _error(404, "No such subscription", code="resource_missing")
-            return 200, fake.subscription(match.group(1))
         return 404, _error(404, f"Unrecognized request URL ({method}: {path}).")
 
     def _browser(self, method: str, path: str) -> None:
