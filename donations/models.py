@@ -42,14 +42,9 @@ DEFAULT_PRESETS: dict[tuple[str, str], list[int]] = {
 class DonatePage(RoutablePageMixin, Page):
     """The one page where donors give. Staff edit its words, presets and limits."""
 
-    # ijm_site/page_cache.py: the choices a link or Stripe's "back" carries into the form.
-    page_cache_query_params = (
-        "currency",
-        "frequency",
-        "amount_choice",
-        "custom_amount",
-        "cover_fee",
-    )
+    choice_params = ("currency", "frequency", "amount_choice", "custom_amount", "cover_fee")
+    """The choices a link or Stripe's "back" carries into the form, as query parameters."""
+    page_cache_query_params = choice_params  # ijm_site/page_cache.py: all this page reads
 
     intro = RichTextField(
         blank=True,

@@ -22,7 +22,6 @@ from ijm_site import page_cache
 logger = logging.getLogger("ijm.payments")
 
 CHECKOUT_RATE = "5/10m"
-CHOICE_FIELDS = ("currency", "frequency", "amount_choice", "custom_amount", "cover_fee")
 _SESSION_ID = re.compile(r"^cs_[A-Za-z0-9_]{1,250}$")
 
 
@@ -89,7 +88,7 @@ def donate_view(request, page: DonatePage):
         return _render(request, page, DonationForm(page=page))
 
     if request.method != "POST":
-        initial = {name: request.GET[name] for name in CHOICE_FIELDS if name in request.GET}
+        initial = {name: request.GET[name] for name in page.choice_params if name in request.GET}
         form = DonationForm(initial=initial, page=page)
         # Cached once; each visitor still gets their own CSRF token and one-time form token.
         page_cache.serve_with_fresh_tokens(request, form.initial["form_token"])
