@@ -144,7 +144,10 @@ SQLITE_OPTIONS = {
     "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
 }
+# Within one process, writers also queue for their turn instead of polling SQLite's lock
+# (ijm_site/serialised_sqlite), so a thread never sleeps on a lock that is already free.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "ijm_site.serialised_sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -331,6 +334,11 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+# Stripe's default limit per API endpoint; past it a donor is told at once to try again in a
+# moment (donations/stripe_client.py). 0 leaves the counting to Stripe's own 429s.
+STRIPE_CHECKOUT_SESSIONS_PER_SECOND = int(
+    os.environ.get("STRIPE_CHECKOUT_SESSIONS_PER_SECOND", "25")
+)
 
 # Who is the client (ijm_site/client_address.py): only these proxies may tell us, through
 # X-Forwarded-For. By default only a proxy on this machine; list a load balancer's addresses or

@@ -102,7 +102,7 @@ def test_settings_are_secure_by_default():
         {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"},
         "settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.SESSION_COOKIE_SECURE",
     )
-    assert production.stdout.strip() == "False django.db.backends.sqlite3 True"
+    assert production.stdout.strip() == "False ijm_site.serialised_sqlite True"
 
 
 def test_database_url_selects_postgresql():

@@ -1,0 +1,194 @@
+"""Campaign day: keeping pace under load (issue 8's figures).
+
+- Stripe's ceiling on Checkout Sessions is counted on our side, so a donor past it is told at
+  once, with their form kept, instead of waiting for Stripe's refusal and our retries.
+- Each process's SQLite writers take turns through a lock of their own, and every way a
+  transaction ends hands the turn on.
+"""
+
+import threading
+
+import pytest
+from django.db import OperationalError, connections, transaction
+
+from donations import stripe_client
+from donations.models import Donation
+from tests.conftest import visible_text
+from tests.test_donations_checkout import DONATE_URL, _gift
+
+# Stripe's ceiling, counted on our side ----------------------------------------------------------
+
+
+@pytest.fixture
+def one_second(monkeypatch):
+    """Every Checkout Session below is asked for within the same second, until it is moved on."""
+    now = [1_800_000_000.25]
+    monkeypatch.setattr(stripe_client.time, "time", lambda: now[0])
+    return now
+
+
+@pytest.mark.django_db
+def test_a_donor_past_this_seconds_ceiling_is_told_at_once_and_gets_through_the_next(
+    client, fake_stripe, donate_page, settings, one_second
+):
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 2
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(2):
+        gift = _gift(client, email=f"early{n}@example.com")
+        response = client.post(DONATE_URL, gift, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", **proxy)
+        assert response.status_code == 303
+
+    late = _gift(client, name="Ana Reyes", email="ana@example.com")
+    refused = client.post(DONATE_URL, late, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    html = refused.content.decode()
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "Many people are giving right now" in visible_text(html)
+    assert 'value="Ana Reyes"' in html and 'value="ana@example.com"' in html
+    assert f'value="{late["form_token"]}"' in html
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2  # Stripe was not asked
+
+    one_second[0] += 1
+    again = client.post(DONATE_URL, late, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    assert again.status_code == 303
+    assert Donation.objects.filter(donor_email="ana@example.com").count() == 1
+    assert len(fake_stripe.sessions) == 3
+
+
+@pytest.mark.django_db
+def test_without_a_ceiling_only_stripes_own_limit_counts(
+    client, fake_stripe, donate_page, settings, one_second
+):
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 0
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(4):
+        gift = _gift(client, email=f"donor{n}@example.com")
+        response = client.post(DONATE_URL, gift, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", **proxy)
+        assert response.status_code == 303
+    assert len(fake_stripe.sessions) == 4
+
+
+# SQLite writers take turns within a process ----------------------------------------------------
+
+
+@pytest.fixture
+def serialised_sqlite(tmp_path, django_db_blocker, settings):
+    """A SQLite file opened as the site opens it (the serialised backend, its options), with a
+    short busy timeout so a turn that is never handed on shows as an error, not a hang."""
+    alias = "campaign_day_turns"
+    connections.settings[alias] = {
+        **connections.settings["default"],
+        "ENGINE": "ijm_site.serialised_sqlite",
+        "NAME": str(tmp_path / "db.sqlite3"),
+        "OPTIONS": {**settings.SQLITE_OPTIONS, "timeout": 2},
+        "TEST": {},
+    }
+    with django_db_blocker.unblock():
+        with connections[alias].cursor() as cursor:
+            cursor.execute("CREATE TABLE tally (id INTEGER PRIMARY KEY, gifts INTEGER)")
+            cursor.execute("INSERT INTO tally (id, gifts) VALUES (1, 0)")
+        connections[alias].close()
+        yield alias
+        connections[alias].close()
+    del connections[alias]  # this thread's connection to the file, opened with its settings
+    del connections.settings[alias]
+
+
+def _in_threads(function, count: int) -> list[Exception]:
+    failures: list[Exception] = []
+
+    def run(n: int) -> None:
+        try:
+            function(n)
+        except Exception as error:  # noqa: BLE001 - what the test reports
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures
+
+
+def test_many_threads_counting_gifts_at_once_lose_none(serialised_sqlite):
+    """Each writer reads the tally and writes it back plus one, as a gift's bookkeeping does;
+    a lost update or a "database is locked" would show in the total."""
+
+    def count_gifts(_n: int) -> None:
+        connection = connections[serialised_sqlite]
+        try:
+            for _ in range(10):
+                with transaction.atomic(using=serialised_sqlite), connection.cursor() as cursor:
+                    cursor.execute("SELECT gifts FROM tally WHERE id = 1")
+                    (gifts,) = cursor.fetchone()
+                    cursor.execute("UPDATE tally SET gifts = %s WHERE id = 1", [gifts + 1])
+        finally:
+            connection.close()
+
+    assert _in_threads(count_gifts, 12) == []
+    with connections[serialised_sqlite].cursor() as cursor:
+        cursor.execute("SELECT gifts FROM tally WHERE id = 1")
+        assert cursor.fetchone() == (120,)
+    connections[serialised_sqlite].close()
+
+
+def test_a_transaction_that_fails_hands_the_turn_on(serialised_sqlite):
+    """A rolled-back transaction and one whose connection closed both end the turn: the next
+    writer in another thread gets in (with a 2 s timeout, it would otherwise fail)."""
+
+    def fail_then_close(_n: int) -> None:
+        connection = connections[serialised_sqlite]
+        with pytest.raises(ZeroDivisionError), transaction.atomic(using=serialised_sqlite):
+            connection.cursor().execute("UPDATE tally SET gifts = gifts + 1")
+            _ = 1 / 0
+        transaction.atomic(using=serialised_sqlite).__enter__()  # left open, then closed
+        connection.close()
+
+    assert _in_threads(fail_then_close, 1) == []
+
+    def write(_n: int) -> None:
+        connection = connections[serialised_sqlite]
+        try:
+            with transaction.atomic(using=serialised_sqlite), connection.cursor() as cursor:
+                cursor.execute("UPDATE tally SET gifts = gifts + 1")
+        finally:
+            connection.close()
+
+    assert _in_threads(write, 1) == []
+    with connections[serialised_sqlite].cursor() as cursor:
+        cursor.execute("SELECT gifts FROM tally WHERE id = 1")
+        assert cursor.fetchone() == (1,)  # the failed one's update was rolled back
+    connections[serialised_sqlite].close()
+
+
+def test_a_writer_that_never_gets_its_turn_is_told_the_database_is_locked(serialised_sqlite):
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold(_n: int) -> None:
+        connection = connections[serialised_sqlite]
+        try:
+            with transaction.atomic(using=serialised_sqlite):
+                connection.cursor().execute("UPDATE tally SET gifts = gifts + 1")
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold, args=(0,))
+    holder.start()
+    assert holding.wait(10)
+
+    def wait_for_turn(_n: int) -> None:
+        connection = connections[serialised_sqlite]
+        try:
+            with transaction.atomic(using=serialised_sqlite):
+                pass
+        finally:
+            connection.close()
+
+    failures = _in_threads(wait_for_turn, 1)
+    release.set()
+    holder.join(10)
+    assert len(failures) == 1 and isinstance(failures[0], OperationalError)
+    assert "database is locked" in str(failures[0])
