@@ -138,6 +138,11 @@ def start_checkout(
         session = stripe_client.create_checkout_session(
             params, idempotency_key=f"donation-checkout-{donation.pk}-{donation.form_token}"
         )
+    except stripe_client.CheckoutCeilingReached as error:
+        logger.info(
+            "checkout busy donation=%s: this second's Checkout Sessions are taken", donation.pk
+        )
+        raise CheckoutBusy("Stripe's ceiling reached") from error
     except stripe.RateLimitError as error:
         logger.warning(
             "checkout busy donation=%s: Stripe's rate limit held after retries request_id=%s",

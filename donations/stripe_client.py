@@ -19,6 +19,7 @@ import time
 
 import stripe
 from django.conf import settings
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -36,12 +37,43 @@ SETTINGS = frozenset(
 )
 """The settings the client is built from: a change to any of them rebuilds it."""
 
-RATE_LIMIT_PAUSES = (0.15, 0.3, 0.6)
+RATE_LIMIT_PAUSES = (0.1, 0.2)
 """Seconds to wait (at most, with jitter) before each new try after Stripe's 429 ``rate_limit``.
 
-Stripe sends no ``Stripe-Should-Retry`` with it, so the library does not retry by itself. The
-pauses add up to about a second: short, because a donor and a worker thread wait meanwhile.
+Stripe sends no ``Stripe-Should-Retry`` with it, so the library does not retry by itself. Each
+refused try also costs Stripe's own answer time (hundreds of milliseconds), so two short pauses
+are all a donor who does get through can afford within a couple of seconds; the shared ceiling
+below keeps us from asking beyond Stripe's limit in the first place.
 """
+
+
+class CheckoutCeilingReached(Exception):
+    """This second's Checkout Sessions are all taken (``STRIPE_CHECKOUT_SESSIONS_PER_SECOND``)."""
+
+
+def take_checkout_slot() -> bool:
+    """One of this second's Checkout Sessions, counted where every worker process sees it.
+
+    Stripe refuses beyond its limit per endpoint (25 a second by default), and only after its
+    usual answer time, so a donor past the ceiling would wait for a refusal and then for retries.
+    Counting our own creations in the shared rate-limit cache (Redis, or diskcache beside the
+    code) lets us tell that donor at once instead. A cache that cannot count lets the donor
+    through: Stripe's own 429 still stands behind it.
+    """
+    ceiling = int(getattr(settings, "STRIPE_CHECKOUT_SESSIONS_PER_SECOND", 0) or 0)
+    if ceiling <= 0:
+        return True
+    store = caches[settings.RATELIMIT_USE_CACHE]
+    key = f"stripe-checkout-sessions:{int(time.time())}"
+    try:
+        store.add(key, 0, timeout=5)
+        return store.incr(key) <= ceiling
+    except ValueError:  # the counter expired between add and incr: a new second began
+        return True
+    except Exception:  # noqa: BLE001 - the ceiling is a courtesy; Stripe enforces the real one
+        logger.warning("the Checkout Session ceiling could not be counted", exc_info=True)
+        return True
+
 
 _client: stripe.StripeClient | None = None
 _client_lock = threading.Lock()
@@ -101,10 +133,13 @@ def create_checkout_session(params: dict, idempotency_key: str):
     """Create a Checkout Session, trying again briefly while Stripe answers 429 ``rate_limit``.
 
     Every try carries the same idempotency key, so however many tries it takes, one click opens
-    at most one session. When the pauses run out the last ``RateLimitError`` is raised.
+    at most one session. When the pauses run out the last ``RateLimitError`` is raised; when this
+    second's ceiling is already reached, ``CheckoutCeilingReached`` before Stripe is asked.
     """
     sessions = client().v1.checkout.sessions
     options = {"idempotency_key": idempotency_key}
+    if not take_checkout_slot():
+        raise CheckoutCeilingReached
     for attempt in range(len(RATE_LIMIT_PAUSES) + 1):
         try:
             return sessions.create(params=params, options=options)
