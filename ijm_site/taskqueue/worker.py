@@ -23,6 +23,7 @@ import re
 import smtplib
 import socket
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from django_tasks.signals import task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from ijm_site.taskqueue import EMAIL_QUEUE
 from ijm_site.taskqueue.models import WorkerHeartbeat
 
 logger = logging.getLogger("ijm.tasks")
@@ -188,8 +190,57 @@ class Heartbeat(threading.Thread):
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
 
 
+def mail_server_unreachable(error: BaseException) -> bool:
+    """The mail server could not be reached or dropped us: every other email would fail alike.
+
+    Not a refusal of one message (an SMTP reply code): that is about the message, not the server.
+    """
+    return isinstance(
+        error,
+        ConnectionError
+        | TimeoutError
+        | socket.gaierror
+        | smtplib.SMTPConnectError
+        | smtplib.SMTPServerDisconnected,
+    )
+
+
 class RetryingWorker(Worker):
-    """django-tasks-db's worker loop and claiming, with retries, recovery and a heartbeat."""
+    """django-tasks-db's worker loop and claiming, with retries, recovery and a heartbeat.
+
+    While the mail server is unreachable the whole email queue waits, not each email on its own:
+    after such a failure the worker claims no email for the retry delay (doubling with each
+    failure in a row, capped at ``TASKS_RETRY_MAX_DELAY``), then tries one; the first that goes
+    through opens the queue again. A hundred receipts in an outage thus cost one attempt (a claim
+    and a write) per pause rather than a hundred, and leave the database to the webhooks that
+    are queueing them. Other queues run on meanwhile.
+    """
+
+    _mail_paused_until = 0.0
+    _mail_failures_in_a_row = 0
+
+    @property
+    def excluded_queue_names(self) -> list[str]:
+        """django-tasks-db's loop reads this before each claim."""
+        if time.monotonic() < self._mail_paused_until:
+            return [*self._excluded_queue_names, EMAIL_QUEUE]
+        return self._excluded_queue_names
+
+    @excluded_queue_names.setter
+    def excluded_queue_names(self, names: list[str]) -> None:
+        self._excluded_queue_names = list(names)
+
+    def _note_outcome(self, row: DBTaskResult, error: BaseException | None) -> None:
+        if row.queue_name != EMAIL_QUEUE:
+            return
+        if error is None or not mail_server_unreachable(error):
+            self._mail_failures_in_a_row = 0
+            self._mail_paused_until = 0.0
+            return
+        self._mail_failures_in_a_row += 1
+        pause = retry_delay(self._mail_failures_in_a_row)
+        self._mail_paused_until = time.monotonic() + pause
+        logger.warning("mail server unreachable: emails wait %.0f s before the next try", pause)
 
     def run(self) -> None:
         heartbeat = Heartbeat(self.worker_id, self.backend_name)
@@ -217,6 +268,7 @@ class RetryingWorker(Worker):
             else:
                 return_value = task.call(*args, **kwargs)
             db_task_result.set_successful(return_value)
+            self._note_outcome(db_task_result, None)
             task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
         except (KeyboardInterrupt, SystemExit):
             DBTaskResult.objects.filter(pk=db_task_result.pk).update(
@@ -224,6 +276,7 @@ class RetryingWorker(Worker):
             )
             raise
         except Exception as error:
+            self._note_outcome(db_task_result, error)
             if schedule_retry_or_fail(db_task_result, error) == FAILED:
                 logger.exception("task %s (%s) failed", db_task_result.id, db_task_result.task_path)
         finally:
