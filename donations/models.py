@@ -258,6 +258,10 @@ class RecurringGift(models.Model):
 class Donation(models.Model):
     """One payment, received or attempted. Amounts are integer minor units."""
 
+    # Not in Wagtail's reference index: a gift is not content that "uses" the donate page (its
+    # usage tab would list donors to editors), and indexing cost each save a write transaction.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
