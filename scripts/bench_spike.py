@@ -262,6 +262,43 @@ def our_limit_line(base: str, donate_path: str, attempts: int = 12) -> str:
     )
 
 
+# Where the CPU went ----------------------------------------------------------------------------
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> tuple[int, float]:
+    """(session, CPU seconds) of one process from /proc, or (-1, 0) once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return -1, 0.0
+    return int(fields[3]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_snapshot(site_session: int, fake_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the served site (every process of its session: gunicorn, the
+    task worker), the fake Stripe, this script's donors, and the wrk runs it has waited for."""
+    site = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            session, seconds = _process_cpu(int(entry.name))
+            if session == site_session:
+                site += seconds
+    own = os.times()
+    return {
+        "site": site,
+        "fake Stripe": _process_cpu(fake_pid)[1],
+        "donors (this script)": own.user + own.system,
+        "wrk": own.children_user + own.children_system,
+    }
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: round(after[name] - before[name], 1) for name in before}
+
+
 # Receipts through an SMTP outage ---------------------------------------------------------------
 
 
@@ -448,6 +485,12 @@ def report(results: dict, args: argparse.Namespace) -> bool:
     print(f"{'donor errors (5xx, resets, timeouts)':<44} {'':>10} {len(donors['errors']):>10}")
     if donors["errors"]:
         print(f"  {sorted(set(donors['errors']))}")
+    if "spike_cpu_seconds" in results:
+        used = results["spike_cpu_seconds"]
+        print(
+            f"CPU seconds during the spike ({os.cpu_count()} cores x ~{args.seconds + 1} s): "
+            + ", ".join(f"{name} {seconds}" for name, seconds in used.items())
+        )
     print(f"\nOur own limit, one address and one email: {results['our_limit']}")
     checks = {
         "home p99 under the spike < 100 ms": spiked["p99_ms"] < 100,
@@ -521,7 +564,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"calm: wrk -c{args.connections} -d{args.seconds}s /")
         results["calm"] = wrk(base + "/", seconds=args.seconds, connections=args.connections)
         print(f"spike: the same, with {args.donors} donors giving")
+        cpu_before = cpu_snapshot(site.process.pid, fake.pid)
         spiked, tally = spike(base, donate_path, args.donors, args.seconds)
+        results["spike_cpu_seconds"] = cpu_used(
+            cpu_before, cpu_snapshot(site.process.pid, fake.pid)
+        )
         results["spike"] = spiked
         results["donors"] = {
             "started": len(tally.started),
