@@ -209,6 +209,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # Whole pages for anonymous visitors (ijm_site/page_cache.py), in the "page_cache" cache above.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# With a shared cache (Redis), the pages each process keeps a copy of, so a hit reads only the
+# generation from Redis (ijm_site/page_cache.py). 0 turns the copies off.
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "100"))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/media/", "/stripe/"]
 PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".page-cache-generation"
 # Tags that analytics and ad platforms add to links: no page reads them, so they never make a

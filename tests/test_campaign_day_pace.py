@@ -4,15 +4,23 @@
   once, with their form kept, instead of waiting for Stripe's refusal and our retries.
 - Each process's SQLite writers take turns through a lock of their own, and every way a
   transaction ends hands the turn on.
+- With a shared page cache (Redis), each process keeps copies of the pages it serves: a hit reads
+  only the generation from the shared cache, and a new generation reaches every copy at once.
 """
 
+import itertools
 import threading
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import OperationalError, connections, transaction
+from django.http import HttpResponse
+from django.urls import path
 
 from donations import stripe_client
 from donations.models import Donation
+from ijm_site import page_cache
 from tests.conftest import visible_text
 from tests.test_donations_checkout import DONATE_URL, _gift
 
@@ -192,3 +200,76 @@ def test_a_writer_that_never_gets_its_turn_is_told_the_database_is_locked(serial
     holder.join(10)
     assert len(failures) == 1 and isinstance(failures[0], OperationalError)
     assert "database is locked" in str(failures[0])
+
+
+# Page copies in front of a shared cache -----------------------------------------------------------
+
+_renders = itertools.count(1)
+
+
+def _rendered(request, name):
+    return HttpResponse(f"render {next(_renders)}")
+
+
+urlpatterns = [path("counted/<slug:name>/", _rendered)]
+
+
+class CountingFileCache(FileBasedCache):
+    """A shared cache (every process sees its files, as Redis) that counts what it is asked."""
+
+    reads = 0
+
+    def get(self, key, default=None, version=None):
+        type(self).reads += 1
+        return super().get(key, default, version)
+
+
+@pytest.fixture
+def shared_page_cache(settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        settings.PAGE_CACHE_ALIAS: {
+            "BACKEND": f"{__name__}.CountingFileCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+    page_cache.local_copies.clear()
+    yield caches[settings.PAGE_CACHE_ALIAS]
+    page_cache.local_copies.clear()
+
+
+def _reads_for(client, url: str) -> tuple[str, str, int]:
+    before = CountingFileCache.reads
+    response = client.get(url)
+    return response["X-Cache"], response.content.decode(), CountingFileCache.reads - before
+
+
+@pytest.mark.urls(__name__)
+def test_a_hit_reads_only_the_generation_from_the_shared_cache(client, shared_page_cache):
+    outcome, first, _ = _reads_for(client, "/counted/home/")
+    assert outcome == "MISS"
+    page_cache.local_copies.clear()  # as in another process, which has no copy yet
+    assert _reads_for(client, "/counted/home/") == ("HIT", first, 2)  # generation, then page
+    assert _reads_for(client, "/counted/home/") == ("HIT", first, 1)  # generation only
+
+
+@pytest.mark.urls(__name__)
+def test_a_new_generation_from_another_process_reaches_every_copy_at_once(
+    client, shared_page_cache
+):
+    _, first, _ = _reads_for(client, "/counted/home/")
+    assert _reads_for(client, "/counted/home/")[:2] == ("HIT", first)
+    # Another process published: it wrote a new generation to the shared cache, nothing else.
+    shared_page_cache.set(page_cache.GENERATION_KEY, "published-elsewhere", timeout=None)
+    outcome, fresh, _ = _reads_for(client, "/counted/home/")
+    assert outcome == "MISS" and fresh != first
+
+
+@pytest.mark.urls(__name__)
+def test_each_process_keeps_at_most_its_share_of_copies(client, shared_page_cache, settings):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 2
+    pages = [f"/counted/page-{n}/" for n in range(3)]
+    for url in pages * 2:  # stored, then served and copied
+        client.get(url)
+    assert _reads_for(client, pages[2])[2] == 1  # the last two are still copied
+    assert _reads_for(client, pages[0])[2] == 2  # the oldest made way: read from the cache
