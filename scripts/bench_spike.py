@@ -268,28 +268,44 @@ def our_limit_line(base: str, donate_path: str, attempts: int = 12) -> str:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _process_cpu(pid: int) -> tuple[int, float]:
-    """(session, CPU seconds) of one process from /proc, or (-1, 0) once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return -1, 0.0
-    return int(fields[3]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def cpu_snapshot(site_session: int, fake_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the served site (every process of its session: gunicorn, the
-    task worker), the fake Stripe, this script's donors, and the wrk runs it has waited for."""
-    site = 0.0
+def _processes() -> dict[int, tuple[int, float]]:
+    """Every process's parent and CPU seconds so far, from /proc."""
+    found = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            session, seconds = _process_cpu(int(entry.name))
-            if session == site_session:
-                site += seconds
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return found
+
+
+def _tree_cpu(processes: dict[int, tuple[int, float]], root: int) -> float:
+    """CPU seconds of a process and all its descendants still running."""
+    tree, total = {root}, 0.0
+    grew = True
+    while grew:
+        grew = False
+        for pid, (parent, _) in processes.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    for pid in tree:
+        total += processes.get(pid, (0, 0.0))[1]
+    return total
+
+
+def cpu_snapshot(site_pid: int, fake_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the served site (`make serve` and every process under it:
+    gunicorn's workers, the task worker), the fake Stripe, this script's donors, and the wrk
+    runs it has waited for."""
+    processes = _processes()
     own = os.times()
     return {
-        "site": site,
-        "fake Stripe": _process_cpu(fake_pid)[1],
+        "site": _tree_cpu(processes, site_pid),
+        "fake Stripe": _tree_cpu(processes, fake_pid),
         "donors (this script)": own.user + own.system,
         "wrk": own.children_user + own.children_system,
     }
