@@ -501,12 +501,16 @@ def report(results: dict, args: argparse.Namespace) -> bool:
     print(f"{'donor errors (5xx, resets, timeouts)':<44} {'':>10} {len(donors['errors']):>10}")
     if donors["errors"]:
         print(f"  {sorted(set(donors['errors']))}")
-    if "spike_cpu_seconds" in results:
-        used = results["spike_cpu_seconds"]
-        print(
-            f"CPU seconds during the spike ({os.cpu_count()} cores x ~{args.seconds + 1} s): "
-            + ", ".join(f"{name} {seconds}" for name, seconds in used.items())
-        )
+    for phase in ("calm", "spike"):
+        used = results.get(f"{phase}_cpu_seconds", {})
+        if used:
+            print(
+                f"CPU seconds, {phase} ({os.cpu_count()} cores x ~{args.seconds} s): "
+                + ", ".join(f"{name} {seconds}" for name, seconds in used.items())
+            )
+    if used := results.get("calm_cpu_seconds"):
+        per_hit = used["site"] / max(calm["rps"] * args.seconds, 1) * 1000
+        print(f"  the site's CPU per calm home page: {per_hit:.2f} ms")
     print(f"\nOur own limit, one address and one email: {results['our_limit']}")
     checks = {
         "home p99 under the spike < 100 ms": spiked["p99_ms"] < 100,
@@ -578,7 +582,9 @@ def main(argv: list[str] | None = None) -> int:
             "database": "PostgreSQL" if site.postgres else "SQLite",
         }
         print(f"calm: wrk -c{args.connections} -d{args.seconds}s /")
+        cpu_before = cpu_snapshot(site.process.pid, fake.pid)
         results["calm"] = wrk(base + "/", seconds=args.seconds, connections=args.connections)
+        results["calm_cpu_seconds"] = cpu_used(cpu_before, cpu_snapshot(site.process.pid, fake.pid))
         print(f"spike: the same, with {args.donors} donors giving")
         cpu_before = cpu_snapshot(site.process.pid, fake.pid)
         spiked, tally = spike(base, donate_path, args.donors, args.seconds)
