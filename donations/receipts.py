@@ -33,7 +33,7 @@ def _organisation():
 
 def manage_gift_url() -> str:
     """The form where a monthly donor asks for a sign-in link (never a sign-in link itself)."""
-    base = getattr(settings, "PORTAL_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
+    base = getattr(settings, "PORTAL_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
     return base.rstrip("/") + reverse("donor_portal:request")
 
 

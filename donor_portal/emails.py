@@ -27,7 +27,7 @@ logger = logging.getLogger("ijm.payments")
 
 
 def absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return (settings.PORTAL_BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/") + path
 
 
 def find_manageable_gifts(email: str):

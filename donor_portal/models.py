@@ -78,9 +78,8 @@ class GiftChange(models.Model):
         """Forget client addresses older than the stated retention period; returns how many."""
         days = settings.PORTAL_ADDRESS_RETENTION_DAYS
         cutoff = (now or timezone.now()) - timedelta(days=days)
-        return (
-            cls.objects.filter(at__lt=cutoff, client_address__isnull=False)
-            .update(client_address=None)
+        return cls.objects.filter(at__lt=cutoff, client_address__isnull=False).update(
+            client_address=None
         )
 
 
@@ -90,6 +89,9 @@ class SpentLink(models.Model):
     nonce = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=30)
     spent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.purpose} link spent at {self.spent_at:%Y-%m-%d %H:%M}"
 
 
 class GiftSchedule(models.Model):

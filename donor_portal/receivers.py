@@ -32,9 +32,7 @@ def mirror_subscription(sender, gift, subscription, at=None, **kwargs):
             gift, STRIPE, action, before["pause"] or _("active"), after["pause"] or _("active")
         )
     if before["status"] != after["status"] and after["status"] == _status_label("canceled"):
-        record_audit_line(
-            gift, STRIPE, GiftChange.Action.CANCEL, before["status"], after["status"]
-        )
+        record_audit_line(gift, STRIPE, GiftChange.Action.CANCEL, before["status"], after["status"])
 
 
 def _status_label(status: str) -> str:

@@ -59,7 +59,9 @@ def find_statement(email: str, year: int) -> list[CurrencyTotals]:
         group.paid += donation.amount
         group.refunded += donation.refunded_amount
     order = list(CURRENCIES)
-    return sorted(totals.values(), key=lambda t: order.index(t.currency) if t.currency in order else 99)
+    return sorted(
+        totals.values(), key=lambda t: order.index(t.currency) if t.currency in order else 99
+    )
 
 
 def find_donors(year: int) -> list[str]:

@@ -150,9 +150,9 @@ def _gift_rows(email: str, bound: dict | None = None):
             {
                 "gift": gift,
                 "schedule": changes.find_schedule(gift),
-                "payments": [
-                    d for d in gift.donations.all() if d.paid_at or d.status == "failed"
-                ][:12],
+                "payments": [d for d in gift.donations.all() if d.paid_at or d.status == "failed"][
+                    :12
+                ],
                 "amount_form": bound_here.get("amount") or AmountForm(gift=gift),
                 "pause_form": bound_here.get("pause") or PauseForm(),
             }

@@ -445,8 +445,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Monthly donors manage their gift (donor_portal; README "Monthly donors manage their gift").
-PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)
-"""The site's public address, for links in emails the worker sends."""
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+"""The site's public address for links in emails the worker sends (empty: WAGTAILADMIN_BASE_URL)."""
 PORTAL_SESSION_SECONDS = int(os.environ.get("PORTAL_SESSION_SECONDS", str(60 * 60)))
 PORTAL_LINK_RATE_PER_ADDRESS = os.environ.get("PORTAL_LINK_RATE_PER_ADDRESS", "10/h")
 PORTAL_LINK_RATE_PER_EMAIL = os.environ.get("PORTAL_LINK_RATE_PER_EMAIL", "3/h")

@@ -626,7 +626,9 @@ class FakeStripe:
             sub["status"] = "canceled"
             comment = (params.get("cancellation_details") or {}).get("comment")
             sub["cancellation_details"] = {
-                "comment": comment, "feedback": None, "reason": "cancellation_requested"
+                "comment": comment,
+                "feedback": None,
+                "reason": "cancellation_requested",
             }
             obj = self.subscription(subscription_id)
         self._emit(event("customer.subscription.deleted", obj))
@@ -670,9 +672,7 @@ class FakeStripe:
                 )
                 self.payment_intents[intent["id"]] = intent
                 now = int(time.time())
-                invoice.update(
-                    status="paid", amount_paid=invoice["amount_due"], amount_remaining=0
-                )
+                invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0)
                 invoice["status_transitions"]["paid_at"] = now
                 self.invoice_payments[invoice_id] = [invoice_payment_object(invoice, intent["id"])]
             obj = dict(invoice)

@@ -13,8 +13,15 @@ MANAGE = "/monthly-gift/manage/"
 
 
 def deliver_events(fake, post_event) -> list[int]:
-    """Post every event the fake Stripe queued to our webhook, signed; returns the statuses."""
-    return [post_event(evt).status_code for evt in fake.take_events()]
+    """Post every event the fake Stripe queued to our webhook, signed; returns the statuses.
+
+    Emails the webhook queues after its commit are sent too (the test's transaction never
+    commits, so its on-commit callbacks are run here).
+    """
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return [post_event(evt).status_code for evt in fake.take_events()]
 
 
 @pytest.fixture
@@ -31,7 +38,9 @@ def monthly_gift(client, fake_stripe, donate_page, post_event):
         session_id = response["Location"].rsplit("/", 1)[-1]
         fake_stripe.complete_session(session_id)
         assert set(deliver_events(fake_stripe, post_event)) == {200}
-        return RecurringGift.objects.get(stripe_subscription_id=fake_stripe.sessions[session_id]["subscription"])
+        return RecurringGift.objects.get(
+            stripe_subscription_id=fake_stripe.sessions[session_id]["subscription"]
+        )
 
     return start
 

@@ -12,9 +12,10 @@ from donations.models import RecurringGift
 from donor_portal.models import GiftChange, GiftSchedule
 from tests import fake_stripe as stripe_shapes
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, deliver_events, monthly_gift, sign_in  # noqa: F401
+from tests.portal_fixtures import MANAGE, deliver_events, sign_in
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.portal_fixtures"]
 
 
 @pytest.fixture
@@ -29,7 +30,9 @@ def _updates(fake, gift):
     return fake.calls("POST", f"/v1/subscriptions/{gift.stripe_subscription_id}")
 
 
-def test_lowering_the_amount_goes_to_stripe_then_our_records(client, donor, fake_stripe, post_event):
+def test_lowering_the_amount_goes_to_stripe_then_our_records(
+    client, donor, fake_stripe, post_event
+):
     response = client.post(f"{MANAGE}{donor.pk}/amount/", {"amount": "10"})
     assert response.status_code == 303
     [update] = _updates(fake_stripe, donor)
@@ -42,7 +45,10 @@ def test_lowering_the_amount_goes_to_stripe_then_our_records(client, donor, fake
     assert "$10 a month" in page and "is now $10 from the next payment" in page
     [line] = GiftChange.objects.filter(gift=donor)
     assert (line.actor, line.action, line.before, line.after) == (
-        "maria@example.com", "amount", "$25", "$10"
+        "maria@example.com",
+        "amount",
+        "$25",
+        "$10",
     )
     assert line.client_address == "127.0.0.1"
     # Stripe's webhook for the same change brings nothing new: no second line.
@@ -84,7 +90,8 @@ def test_pausing_and_resuming_use_pause_collection(client, donor, fake_stripe, p
     assert not schedule.is_paused
     deliver_events(fake_stripe, post_event)
     assert list(GiftChange.objects.filter(gift=donor).values_list("action", flat=True)) == [
-        "resume", "pause"
+        "resume",
+        "pause",
     ]
 
 
@@ -201,7 +208,9 @@ def test_a_change_made_in_stripes_dashboard_is_recorded_from_the_webhook(
     assert line.client_address is None
 
 
-def test_the_manage_page_shows_the_next_payment_and_past_payments(client, donor, fake_stripe, post_event):
+def test_the_manage_page_shows_the_next_payment_and_past_payments(
+    client, donor, fake_stripe, post_event
+):
     fake_stripe.renew(donor.stripe_subscription_id)
     fake_stripe.set_subscription_status(donor.stripe_subscription_id, "active")
     deliver_events(fake_stripe, post_event)

@@ -12,9 +12,10 @@ from django.test import Client
 from donor_portal import links
 from donor_portal.models import SpentLink
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, PORTAL, monthly_gift, sign_in, sign_in_url  # noqa: F401
+from tests.portal_fixtures import MANAGE, PORTAL, sign_in, sign_in_url
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.portal_fixtures"]
 
 
 def _ask(client, email: str):
@@ -103,9 +104,11 @@ def test_two_racing_posts_cannot_both_spend_a_link(client, monthly_gift):
         links.spend_token(token)
     # A second POST that passed the "unused" check before the first committed still loses at
     # the unique constraint.
-    with mock.patch.object(links, "read_token", return_value=link):
-        with pytest.raises(links.LinkRefused):
-            links.spend_token(token)
+    with (
+        mock.patch.object(links, "read_token", return_value=link),
+        pytest.raises(links.LinkRefused),
+    ):
+        links.spend_token(token)
     assert SpentLink.objects.count() == 1
 
 
@@ -136,7 +139,12 @@ def test_every_change_needs_the_csrf_token(monthly_gift):
     gift = monthly_gift(email="maria@example.com")
     browser = Client(enforce_csrf_checks=True)
     assert browser.post(PORTAL, {"email": "maria@example.com"}).status_code == 403
-    assert browser.post(PORTAL + "sign-in/", {"token": links.make_token("maria@example.com")}).status_code == 403
+    assert (
+        browser.post(
+            PORTAL + "sign-in/", {"token": links.make_token("maria@example.com")}
+        ).status_code
+        == 403
+    )
     signed_in = Client()
     sign_in(signed_in, "maria@example.com")
     without_token = Client(enforce_csrf_checks=True)
@@ -155,7 +163,10 @@ def test_the_link_never_reaches_the_task_queue_or_the_logs(client, monthly_gift,
     mail.outbox.clear()
     settings.TASKS = {
         **settings.TASKS,
-        "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]},
+        "background": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "email"],
+        },
     }
     with caplog.at_level(logging.DEBUG):
         assert _ask(client, "maria@example.com").status_code == 200
