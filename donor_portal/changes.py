@@ -29,6 +29,8 @@ from donor_portal.models import GiftChange, GiftSchedule
 logger = logging.getLogger("ijm.payments")
 
 PAUSE_MONTHS = (1, 2, 3)
+UNTIL_RESUMED = datetime(9000, 1, 1, tzinfo=UTC)
+"""A pause without ``resumes_at`` (set in Stripe's dashboard) lasts until someone resumes it."""
 
 
 class ChangeFailed(Exception):
@@ -81,7 +83,7 @@ def subscription_pause(subscription: dict) -> datetime | None:
     pause = subscription.get("pause_collection")
     if not isinstance(pause, dict) or not pause:
         return None
-    return _timestamp(pause.get("resumes_at")) or datetime.max.replace(tzinfo=UTC)
+    return _timestamp(pause.get("resumes_at")) or UNTIL_RESUMED
 
 
 def subscription_next_payment(subscription: dict) -> datetime | None:
@@ -93,6 +95,19 @@ def subscription_next_payment(subscription: dict) -> datetime | None:
 
 def find_schedule(gift: RecurringGift) -> GiftSchedule | None:
     return GiftSchedule.objects.filter(gift=gift).first()
+
+
+def find_next_payment(
+    gift: RecurringGift, schedule: GiftSchedule | None, payments
+) -> datetime | None:
+    """When the next payment is due: Stripe's period end once we hold it, else a month after
+    the last payment (a new gift's subscription has not been updated yet). None while paused."""
+    if schedule and schedule.is_paused:
+        return None
+    if schedule and schedule.next_payment_at:
+        return schedule.next_payment_at
+    paid = [d.paid_at for d in payments if d.paid_at]
+    return add_months(max(paid), 1) if paid else None
 
 
 def describe(gift: RecurringGift, schedule: GiftSchedule | None) -> dict[str, str]:

@@ -39,9 +39,14 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _no_referrer(response):
-    """The sign-in page's address carries the token: no other site may see it as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+def _no_referrer(response, policy: str = "no-referrer"):
+    """The sign-in page's address carries the token: no other site may see it as a referrer.
+
+    The page with the button gets ``same-origin`` instead: under ``no-referrer`` browsers post
+    its form with ``Origin: null``, which Django's CSRF check rightly refuses. ``same-origin``
+    still sends the address to nobody but us (the POST, whose Referer no log of ours keeps).
+    """
+    response["Referrer-Policy"] = policy
     return response
 
 
@@ -96,7 +101,8 @@ def sign_in(request):
         except links.LinkRefused as refused:
             return _refused(request, refused.reason)
         return _no_referrer(
-            TemplateResponse(request, "donor_portal/sign_in.html", {"token": token})
+            TemplateResponse(request, "donor_portal/sign_in.html", {"token": token}),
+            "same-origin",
         )
     try:
         link = links.spend_token(request.POST.get("token", ""))
@@ -146,13 +152,14 @@ def _gift_rows(email: str, bound: dict | None = None):
     rows = []
     for gift in find_manageable_gifts(email).prefetch_related("donations"):
         bound_here = (bound or {}).get(gift.pk, {})
+        schedule = changes.find_schedule(gift)
+        payments = [d for d in gift.donations.all() if d.paid_at or d.status == "failed"]
         rows.append(
             {
                 "gift": gift,
-                "schedule": changes.find_schedule(gift),
-                "payments": [d for d in gift.donations.all() if d.paid_at or d.status == "failed"][
-                    :12
-                ],
+                "schedule": schedule,
+                "next_payment": changes.find_next_payment(gift, schedule, payments),
+                "payments": payments[:12],
                 "amount_form": bound_here.get("amount") or AmountForm(gift=gift),
                 "pause_form": bound_here.get("pause") or PauseForm(),
             }
@@ -237,7 +244,7 @@ def resume(request, gift_id: int):
 def cancel(request, gift_id: int):
     """First the offers (a lower amount, a pause), then the cancellation with a reason."""
     gift = find_own_gift(request, gift_id)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     context = {
         "gift": gift,
         "form": form,

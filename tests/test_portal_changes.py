@@ -218,3 +218,18 @@ def test_the_manage_page_shows_the_next_payment_and_past_payments(
     assert "Next payment" in text and "Past payments" in text
     assert text.count("$25 Paid") == 2
     assert RecurringGift.objects.get().status == "active"
+
+
+def test_a_new_gift_shows_its_next_payment_a_month_after_the_first(client, donor):
+    from donor_portal.changes import add_months
+
+    first = donor.donations.get().paid_at
+    expected = f"{timezone.localtime(add_months(first, 1)):%-d %B %Y}"
+    assert f"Next payment {expected}" in visible_text(client.get(MANAGE).content.decode())
+
+
+def test_cancelling_without_a_reason_is_fine(client, donor, fake_stripe):
+    assert client.post(f"{MANAGE}{donor.pk}/cancel/").status_code == 303
+    donor.refresh_from_db()
+    assert donor.status == "canceled"
+    assert GiftChange.objects.get(gift=donor).reason == ""

@@ -100,7 +100,7 @@ def post_fake(stripe_fake, path: str) -> None:
 
 def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fake, smtp, phone):
     fake = stripe_fake.fake
-    # A monthly gift of $25 through the donate page and the fake Checkout.
+    # A monthly gift of $10 (the first preset) through the donate page and the fake Checkout.
     phone.goto(site.url + "/donate/?frequency=monthly&currency=USD")
     fill_gift(phone, "Maria Santos", "maria@example.com")
     phone.get_by_role("button", name="Continue to secure payment").click()
@@ -122,13 +122,13 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     phone.get_by_role("button", name="Continue to my monthly gift").click()
     phone.wait_for_url("**/monthly-gift/manage/")
     assert "token" not in phone.url
-    assert "$25 a month" in phone.locator("main").inner_text()
+    assert "$10 a month" in phone.locator("main").inner_text()
 
     # Lower the amount, pause, resume, update the card.
-    phone.get_by_label("New monthly amount").fill("10")
+    phone.get_by_label("New monthly amount").fill("5")
     phone.get_by_role("button", name="Change my monthly amount").click()
     phone.wait_for_url("**/monthly-gift/manage/")
-    assert "$10 a month" in phone.locator("h2").first.inner_text()
+    assert "$5 a month" in phone.locator("h2").first.inner_text()
 
     phone.get_by_label("2 months").check()
     phone.get_by_role("button", name="Pause my monthly gift").click()
@@ -157,12 +157,12 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
 
     updates = fake.calls("POST", f"/v1/subscriptions/{subscription}")
     assert [bool(u.params.get("items")) for u in updates] == [True, False, False]
-    assert updates[0].params["items"][0]["price_data"]["unit_amount"] == "1000"
+    assert updates[0].params["items"][0]["price_data"]["unit_amount"] == "500"
     assert updates[1].params["pause_collection"]["behavior"] == "void"
     assert updates[2].params["pause_collection"] == ""
     assert len(fake.calls("DELETE", f"/v1/subscriptions/{subscription}")) == 1
     assert fake.subscriptions[subscription]["status"] == "canceled"
-    assert site.query("SELECT status, amount FROM donations_recurringgift") == [("canceled", 1000)]
+    assert site.query("SELECT status, amount FROM donations_recurringgift") == [("canceled", 500)]
     assert token not in site.log()
 
     # Finance sees the audit lines in the admin.
@@ -178,7 +178,7 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     phone.wait_for_url("**/admin/")
     phone.goto(site.url + "/admin/monthly-gift-changes/")
     listing = phone.locator("main").inner_text()
-    for shown in ("Amount changed", "$25 → $10", "Paused", "Resumed", "Card update opened",
+    for shown in ("Amount changed", "$10 → $5", "Paused", "Resumed", "Card update opened",
                   "Payment failed", "Cancelled", "Moving abroad", "maria@example.com"):  # fmt: skip
         assert shown in listing, shown
 
@@ -186,7 +186,7 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     year = str(date.today().year)
     assert "1 statement(s)" in manage_py(site, "send_giving_statements", "--year", year)
     statements = mails_to(smtp, "maria@example.com", "giving statement", count=1)
-    assert len(statements) == 1 and "Total given: $25" in text_of(statements[0])
+    assert len(statements) == 1 and "Total given: $10" in text_of(statements[0])
     assert "0 statement(s)" in manage_py(site, "send_giving_statements", "--year", year)
     time.sleep(2)
     assert len(mails_to(smtp, "maria@example.com", "giving statement", count=2, timeout=1)) == 1
