@@ -1,27 +1,10 @@
-"""Shared steps of the donor portal's tests: a real monthly gift through the donate form and
-the fake Stripe, and a donor signed in through a real sign-in link."""
-
-import re
+"""The donor portal's fixtures, loaded with ``pytest_plugins = ["tests.portal_fixtures"]``."""
 
 import pytest
 
 from donations.models import RecurringGift
+from tests.portal_steps import deliver_events
 from tests.test_donations_checkout import DONATE_URL, _gift
-
-PORTAL = "/monthly-gift/"
-MANAGE = "/monthly-gift/manage/"
-
-
-def deliver_events(fake, post_event) -> list[int]:
-    """Post every event the fake Stripe queued to our webhook, signed; returns the statuses.
-
-    Emails the webhook queues after its commit are sent too (the test's transaction never
-    commits, so its on-commit callbacks are run here).
-    """
-    from django.test import TestCase
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        return [post_event(evt).status_code for evt in fake.take_events()]
 
 
 @pytest.fixture
@@ -43,15 +26,3 @@ def monthly_gift(client, fake_stripe, donate_page, post_event):
         )
 
     return start
-
-
-def sign_in_url(message) -> str:
-    return re.search(r"https?://\S+/monthly-gift/sign-in/\?token=[\w:.\-%]+", message.body).group(0)
-
-
-def sign_in(browser, email: str) -> None:
-    """Sign in the way a donor does: a real link made for this email, its button pressed."""
-    from donor_portal.links import make_token
-
-    response = browser.post(PORTAL + "sign-in/", {"token": make_token(email)})
-    assert response.status_code == 303 and response["Location"] == MANAGE

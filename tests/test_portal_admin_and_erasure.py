@@ -12,7 +12,7 @@ from donor_portal.erasure import erase_for_email
 from donor_portal.models import GiftChange, GivingStatement, email_digest
 from tests.admin_users import signed_in
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, sign_in
+from tests.portal_steps import MANAGE, sign_in
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.portal_fixtures"]

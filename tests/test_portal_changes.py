@@ -12,7 +12,7 @@ from donations.models import RecurringGift
 from donor_portal.models import GiftChange, GiftSchedule
 from tests import fake_stripe as stripe_shapes
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, deliver_events, sign_in
+from tests.portal_steps import MANAGE, deliver_events, sign_in
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.portal_fixtures"]

@@ -7,7 +7,7 @@ from django.core import mail
 from donor_portal.models import GiftChange, PaymentFailure
 from tests.admin_users import signed_in
 from tests.conftest import visible_text
-from tests.portal_fixtures import deliver_events
+from tests.portal_steps import deliver_events
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.portal_fixtures"]

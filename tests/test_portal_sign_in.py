@@ -12,7 +12,7 @@ from django.test import Client
 from donor_portal import links
 from donor_portal.models import SpentLink
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, PORTAL, sign_in, sign_in_url
+from tests.portal_steps import MANAGE, PORTAL, sign_in, sign_in_url
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.portal_fixtures"]

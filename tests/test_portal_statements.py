@@ -9,7 +9,7 @@ from django.utils import timezone
 from donations.models import Donation
 from donor_portal.models import GivingStatement
 from tests.conftest import visible_text
-from tests.portal_fixtures import MANAGE, sign_in
+from tests.portal_steps import MANAGE, sign_in
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.portal_fixtures"]
