@@ -5,14 +5,26 @@ Read-only, like the other gift screens (``donations/admin_views.py``): only user
 them; Editors and Moderators never do.
 """
 
+import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 
 from donations.admin_views import ReadOnlyGiftViewSet
 from donations.models import RecurringGift
 from donor_portal.models import GiftChange, PaymentFailure
+
+
+class GiftChangeFilterSet(WagtailFilterSet):
+    """By gift number (not a drop-down of every gift), what and who."""
+
+    gift = django_filters.NumberFilter(field_name="gift_id", label=_("Monthly gift number"))
+
+    class Meta:
+        model = GiftChange
+        fields = ["gift", "action", "actor_kind"]
 
 
 class GiftChangeViewSet(ReadOnlyGiftViewSet):
@@ -33,7 +45,7 @@ class GiftChangeViewSet(ReadOnlyGiftViewSet):
         Column("reason", label=_("Reason"), accessor="reason"),
         Column("client_address", label=_("From"), accessor="client_address"),
     ]
-    list_filter = {"gift": ["exact"], "action": ["exact"], "actor_kind": ["exact"]}
+    filterset_class = GiftChangeFilterSet
     search_fields = ["actor", "gift__donor_email", "gift__stripe_subscription_id"]
     list_export = ["at", "gift_id", "actor_kind", "actor", "action", "before", "after", "reason",
                    "client_address"]  # fmt: skip

@@ -74,3 +74,15 @@ def test_every_monthly_receipt_links_to_the_request_form(monthly_gift, fake_stri
     assert "http://testserver/monthly-gift/" in receipt.body and "token=" not in receipt.body
     html = receipt.alternatives[0][0]
     assert 'href="http://testserver/monthly-gift/">Manage my monthly gift</a>' in html
+
+
+def test_finance_filters_the_changes_by_gift_number(changed_gift, monthly_gift, fake_stripe):
+    other = monthly_gift(email="jose@example.com", amount_choice="1000")
+    from donor_portal.changes import Actor, record_audit_line
+
+    record_audit_line(other, Actor("stripe", "Stripe"), "pause", "active", "paused until later")
+    finance = signed_in("fiona", "Finance")
+    mine = visible_text(finance.get(f"{CHANGES}?gift={changed_gift.pk}").content.decode())
+    theirs = visible_text(finance.get(f"{CHANGES}?gift={other.pk}").content.decode())
+    assert "Moving abroad" in mine and "paused until later" not in mine
+    assert "paused until later" in theirs and "Moving abroad" not in theirs

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def grant_finance(apps, schema_editor):
-    app_config = apps.get_app_config("donor_portal")
+    app_config = apps.get_app_config("gift_portal")
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
@@ -14,7 +14,7 @@ def grant_finance(apps, schema_editor):
     group, _ = Group.objects.get_or_create(name="Finance")
     group.permissions.add(
         Permission.objects.get(
-            content_type__app_label="donor_portal",
+            content_type__app_label="gift_portal",
             content_type__model="giftchange",
             codename="view_giftchange",
         )
@@ -26,14 +26,14 @@ def revoke_finance(apps, schema_editor):
     for group in apps.get_model("auth", "Group").objects.filter(name="Finance"):
         group.permissions.remove(
             *Permission.objects.filter(
-                content_type__app_label="donor_portal", codename="view_giftchange"
+                content_type__app_label="gift_portal", codename="view_giftchange"
             )
         )
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donor_portal", "0001_portal_records"),
+        ("gift_portal", "0001_portal_records"),
         ("donations", "0002_finance_group"),
     ]
 
