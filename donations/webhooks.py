@@ -309,8 +309,8 @@ def apply_subscription_status(subscription: dict, status: str, *, at: datetime |
     return gift
 
 
-def _tell_portal(signal, gift: RecurringGift | None, event: dict, **objects) -> None:
-    """Tell listeners (``donations/signals.py``) about a monthly gift, inside this transaction."""
+def _tell_listeners(signal, gift: RecurringGift | None, event: dict, **objects) -> None:
+    """Tell other apps (``donations/signals.py``) about a monthly gift, inside this transaction."""
     if gift is not None:
         signal.send(sender=RecurringGift, gift=gift, at=_timestamp(event.get("created")), **objects)
 
@@ -382,8 +382,9 @@ def invoice_paid(invoice: dict, event: dict, facts: StripeFacts) -> str:
     )
     if moved:
         _send_receipt(donation)
-    _tell_portal(signals.invoice_paid, donation.recurring_gift, event, invoice=invoice,
-                 donation=donation)  # fmt: skip
+    _tell_listeners(
+        signals.invoice_paid, donation.recurring_gift, event, invoice=invoice, donation=donation
+    )
     return f"donation={donation.pk} status={donation.status}"
 
 
@@ -402,8 +403,13 @@ def invoice_payment_failed(invoice: dict, event: dict, facts: StripeFacts) -> st
         and invoice.get("billing_reason") != ("subscription_create")
     ):
         _send_failed_payment_note(donation)
-    _tell_portal(signals.invoice_payment_failed, donation.recurring_gift, event, invoice=invoice,
-                 donation=donation)  # fmt: skip
+    _tell_listeners(
+        signals.invoice_payment_failed,
+        donation.recurring_gift,
+        event,
+        invoice=invoice,
+        donation=donation,
+    )
     return f"donation={donation.pk} status={donation.status}"
 
 
@@ -415,7 +421,7 @@ def subscription_updated(subscription: dict, event: dict, facts: StripeFacts) ->
         return "ignored: not one of our subscriptions"
     ended = subscription.get("status") == RecurringGift.Status.CANCELED
     kind = signals.subscription_ended if ended else signals.subscription_changed
-    _tell_portal(kind, gift, event, subscription=subscription)
+    _tell_listeners(kind, gift, event, subscription=subscription)
     return f"recurring_gift={gift.pk} status={gift.status}"
 
 
