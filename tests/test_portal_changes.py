@@ -233,3 +233,18 @@ def test_cancelling_without_a_reason_is_fine(client, donor, fake_stripe):
     donor.refresh_from_db()
     assert donor.status == "canceled"
     assert GiftChange.objects.get(gift=donor).reason == ""
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [{"pause_collection": "soon"}, {"pause_collection": {"resumes_at": "tomorrow"}},
+     {"items": "many"}, {"items": {"data": [{"price": {"unit_amount": "lots"}}]}}],
+)  # fmt: skip
+def test_an_odd_subscription_shape_changes_nothing_it_cannot_read(
+    donor, fake_stripe, post_event, odd
+):
+    obj = fake_stripe.subscription(donor.stripe_subscription_id) | odd
+    response = post_event(stripe_shapes.event("customer.subscription.updated", obj))
+    assert response.status_code in (200, 400)
+    donor.refresh_from_db()
+    assert donor.amount == 2500 and donor.status == "active"
