@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Site
@@ -30,8 +31,18 @@ def _organisation():
     return OrganisationSettings.for_site(site) if site else OrganisationSettings()
 
 
+def manage_gift_url() -> str:
+    """The form where a monthly donor asks for a sign-in link (never a sign-in link itself)."""
+    base = getattr(settings, "PORTAL_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + reverse("donor_portal:request")
+
+
 def _message(template: str, subject: str, donation: Donation) -> EmailMultiAlternatives:
-    context = {"donation": donation, "organisation": _organisation()}
+    context = {
+        "donation": donation,
+        "organisation": _organisation(),
+        "manage_url": manage_gift_url() if donation.recurring_gift_id else "",
+    }
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"donations/emails/{template}.txt", context),

@@ -24,7 +24,7 @@ import stripe
 from django.db import IntegrityError, transaction
 from django_tasks_db import DatabaseBackend
 
-from donations import stripe_client
+from donations import signals, stripe_client
 from donations.event_shapes import MalformedEvent, check_event
 from donations.models import Donation, Frequency, RecurringGift, StripeEvent
 
@@ -309,6 +309,12 @@ def apply_subscription_status(subscription: dict, status: str, *, at: datetime |
     return gift
 
 
+def _tell_listeners(signal, gift: RecurringGift | None, event: dict, **objects) -> None:
+    """Tell other apps (``donations/signals.py``) about a monthly gift, inside this transaction."""
+    if gift is not None:
+        signal.send(sender=RecurringGift, gift=gift, at=_timestamp(event.get("created")), **objects)
+
+
 # Handlers: (event's object, the event, what we read from Stripe) -> outcome for the log --------
 
 
@@ -376,6 +382,9 @@ def invoice_paid(invoice: dict, event: dict, facts: StripeFacts) -> str:
     )
     if moved:
         _send_receipt(donation)
+    _tell_listeners(
+        signals.invoice_paid, donation.recurring_gift, event, invoice=invoice, donation=donation
+    )
     return f"donation={donation.pk} status={donation.status}"
 
 
@@ -394,6 +403,13 @@ def invoice_payment_failed(invoice: dict, event: dict, facts: StripeFacts) -> st
         and invoice.get("billing_reason") != ("subscription_create")
     ):
         _send_failed_payment_note(donation)
+    _tell_listeners(
+        signals.invoice_payment_failed,
+        donation.recurring_gift,
+        event,
+        invoice=invoice,
+        donation=donation,
+    )
     return f"donation={donation.pk} status={donation.status}"
 
 
@@ -403,6 +419,9 @@ def subscription_updated(subscription: dict, event: dict, facts: StripeFacts) ->
     )
     if gift is None:
         return "ignored: not one of our subscriptions"
+    ended = subscription.get("status") == RecurringGift.Status.CANCELED
+    kind = signals.subscription_ended if ended else signals.subscription_changed
+    _tell_listeners(kind, gift, event, subscription=subscription)
     return f"recurring_gift={gift.pk} status={gift.status}"
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ijm_site",
     "pages",
     "donations",
+    "donor_portal",
     "ijm_site.taskqueue",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -453,3 +454,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Monthly donors manage their gift (donor_portal; README "Monthly donors manage their gift").
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+"""The site's public address for links in emails the worker sends (empty: WAGTAILADMIN_BASE_URL)."""
+PORTAL_SESSION_SECONDS = int(os.environ.get("PORTAL_SESSION_SECONDS", str(60 * 60)))
+PORTAL_LINK_RATE_PER_ADDRESS = os.environ.get("PORTAL_LINK_RATE_PER_ADDRESS", "10/h")
+PORTAL_LINK_RATE_PER_EMAIL = os.environ.get("PORTAL_LINK_RATE_PER_EMAIL", "3/h")
+PORTAL_ADDRESS_RETENTION_DAYS = int(os.environ.get("PORTAL_ADDRESS_RETENTION_DAYS", "90"))

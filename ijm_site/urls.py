@@ -20,6 +20,7 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("search/", search_views.search, name="search"),
+    path("monthly-gift/", include("donor_portal.urls")),
     path("", include("donations.urls")),
 ]
 

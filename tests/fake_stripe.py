@@ -47,6 +47,14 @@ that page completes the payment, posts ``checkout.session.completed`` (and ``inv
 monthly gift) to the webhook URL, and redirects to the site's thank-you page. ``GET /_fake/state``
 shows what the fake holds; ``POST /_fake/renew/{subscription id}`` pays the next month and
 ``POST /_fake/refund/{payment intent id}`` refunds in full, each delivering its event.
+
+For the donor portal: ``POST /v1/subscriptions/{id}`` (a new amount through
+``items[0][price_data]``, ``pause_collection`` with ``resumes_at``, ``""`` to resume),
+``DELETE /v1/subscriptions/{id}`` (cancel), ``POST /v1/billing_portal/sessions`` (only
+``flow_data[type]=payment_method_update``; its page ``/billing_portal/{id}`` returns to
+``return_url``), each emitting the event Stripe would. ``POST /_fake/fail/{subscription id}``
+fails the next month's invoice, ``/_fake/retry/{invoice id}`` fails it again (Stripe's retry)
+and ``/_fake/recover/{invoice id}`` pays it.
 """
 
 from __future__ import annotations
@@ -254,22 +262,61 @@ def dispute_object(payment_intent: dict, status: str = "needs_response") -> dict
     }
 
 
-def subscription_object(subscription_id: str, customer: str, status: str, metadata: dict):
+def subscription_object(
+    subscription_id: str,
+    customer: str,
+    status: str,
+    metadata: dict,
+    *,
+    amount: int | None = None,
+    currency: str = "php",
+    item_id: str | None = None,
+    product: str | None = None,
+    pause_collection: dict | None = None,
+    current_period_end: int | None = None,
+    cancellation_details: dict | None = None,
+):
+    """A subscription as ``2026-10-28.endive`` shows it: with ``amount``, one item whose price
+    carries it (the period's end lives on the item), and ``pause_collection`` when paused."""
     now = int(time.time())
+    items = []
+    if amount is not None:
+        items.append(
+            {
+                "id": item_id or new_id("si"),
+                "object": "subscription_item",
+                "current_period_end": current_period_end or now + 30 * 86400,
+                "current_period_start": now,
+                "price": {
+                    "id": new_id("price"),
+                    "object": "price",
+                    "currency": currency.lower(),
+                    "product": product or new_id("prod"),
+                    "recurring": {"interval": "month", "interval_count": 1},
+                    "type": "recurring",
+                    "unit_amount": amount,
+                },
+                "quantity": 1,
+                "subscription": subscription_id,
+            }
+        )
     return {
         "id": subscription_id,
         "object": "subscription",
         "cancel_at": None,
         "cancel_at_period_end": False,
         "canceled_at": now if status == "canceled" else None,
+        "cancellation_details": cancellation_details
+        or {"comment": None, "feedback": None, "reason": None},
         "collection_method": "charge_automatically",
         "created": now,
-        "currency": "php",
+        "currency": currency.lower(),
         "customer": customer,
         "ended_at": now if status == "canceled" else None,
-        "items": {"object": "list", "data": [], "has_more": False},
+        "items": {"object": "list", "data": items, "has_more": False},
         "livemode": False,
         "metadata": dict(metadata),
+        "pause_collection": pause_collection,
         "status": status,
     }
 
@@ -307,6 +354,7 @@ class FakeStripe:
     invoices: dict[str, dict] = field(default_factory=dict)
     refunds: list[dict] = field(default_factory=list)
     subscriptions: dict[str, dict] = field(default_factory=dict)
+    portal_sessions: dict[str, dict] = field(default_factory=dict)
     on_request: list = field(default_factory=list)
     outbox: list[dict] = field(default_factory=list)
     delivered: list[tuple[str, int]] = field(default_factory=list)
@@ -520,9 +568,115 @@ class FakeStripe:
 
     def subscription(self, subscription_id: str) -> dict:
         sub = self.subscriptions[subscription_id]
+        sub.setdefault("item_id", new_id("si"))
+        sub.setdefault("product", new_id("prod"))
+        sub.setdefault("current_period_end", int(time.time()) + 30 * 86400)
         return subscription_object(
-            subscription_id, sub["customer"], sub.get("status", "active"), sub["metadata"]
+            subscription_id,
+            sub["customer"],
+            sub.get("status", "active"),
+            sub["metadata"],
+            amount=sub.get("amount"),
+            currency=sub.get("currency") or "php",
+            item_id=sub["item_id"],
+            product=sub["product"],
+            pause_collection=sub.get("pause_collection"),
+            current_period_end=sub["current_period_end"],
+            cancellation_details=sub.get("cancellation_details"),
         )
+
+    def update_subscription(self, subscription_id: str, params: dict) -> dict:
+        """``POST /v1/subscriptions/{id}``: a new amount (``items[0][price_data]``, which must
+        name the item and an existing product, as Stripe requires) and/or ``pause_collection``
+        (``""`` resumes). Emits ``customer.subscription.updated``; returns the subscription."""
+        with self._lock:
+            sub = self.subscriptions[subscription_id]
+            self.subscription(subscription_id)  # fills the item and product ids
+            if sub.get("status") == "canceled":
+                raise FakeStripeError(400, "A canceled subscription can't be updated.")
+            for item in params.get("items") or []:
+                price_data = item.get("price_data") or {}
+                if item.get("id") != sub["item_id"]:
+                    raise FakeStripeError(400, f"No such subscription item: '{item.get('id')}'")
+                if price_data.get("product") != sub["product"]:
+                    raise FakeStripeError(400, "price_data[product] must name an existing product")
+                sub["amount"] = int(price_data["unit_amount"])
+            if "pause_collection" in params:
+                pause = params["pause_collection"]
+                if pause in ("", None):
+                    sub["pause_collection"] = None
+                else:
+                    if pause.get("behavior") not in ("void", "keep_as_draft", "mark_uncollectible"):
+                        raise FakeStripeError(400, "pause_collection[behavior] is invalid")
+                    resumes_at = int(pause["resumes_at"]) if pause.get("resumes_at") else None
+                    sub["pause_collection"] = {
+                        "behavior": pause["behavior"],
+                        "resumes_at": resumes_at,
+                    }
+            obj = self.subscription(subscription_id)
+        self._emit(event("customer.subscription.updated", obj))
+        return obj
+
+    def cancel_subscription(self, subscription_id: str, params: dict) -> dict:
+        """``DELETE /v1/subscriptions/{id}``: ends it now; emits ``…deleted``."""
+        with self._lock:
+            sub = self.subscriptions[subscription_id]
+            if sub.get("status") == "canceled":
+                raise FakeStripeError(400, "This subscription is already canceled.")
+            sub["status"] = "canceled"
+            comment = (params.get("cancellation_details") or {}).get("comment")
+            sub["cancellation_details"] = {
+                "comment": comment,
+                "feedback": None,
+                "reason": "cancellation_requested",
+            }
+            obj = self.subscription(subscription_id)
+        self._emit(event("customer.subscription.deleted", obj))
+        return obj
+
+    def create_billing_portal_session(self, params: dict) -> dict:
+        """``POST /v1/billing_portal/sessions``; only the card-update flow is offered here."""
+        if not params.get("customer"):
+            raise FakeStripeError(400, "Missing required param: customer.")
+        flow = params.get("flow_data") or {}
+        if flow.get("type") != "payment_method_update":
+            raise FakeStripeError(400, "The fake only opens flow_data[type]=payment_method_update")
+        session_id = new_id("bps")
+        session = {
+            "id": session_id,
+            "object": "billing_portal.session",
+            "created": int(time.time()),
+            "customer": params["customer"],
+            "flow": {"type": flow["type"], "after_completion": flow.get("after_completion")},
+            "livemode": False,
+            "return_url": params.get("return_url"),
+            "url": f"{self.base_url}/billing_portal/{session_id}",
+        }
+        with self._lock:
+            self.portal_sessions[session_id] = session
+        return session
+
+    def fail_renewal(self, subscription_id: str) -> dict:
+        """The next month's invoice fails (``invoice.payment_failed``), as with an expired card."""
+        return self.renew(subscription_id, paid=False)
+
+    def retry_invoice(self, invoice_id: str, *, paid: bool) -> dict:
+        """Stripe's automatic retry of a failed invoice: the same invoice id, failed again or now
+        paid (a recovered payment)."""
+        with self._lock:
+            invoice = self.invoices[invoice_id]
+            invoice["attempt_count"] = invoice.get("attempt_count", 1) + 1
+            if paid:
+                intent = payment_intent_object(
+                    invoice["amount_due"], invoice["currency"], invoice["customer"], {}
+                )
+                self.payment_intents[intent["id"]] = intent
+                now = int(time.time())
+                invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0)
+                invoice["status_transitions"]["paid_at"] = now
+                self.invoice_payments[invoice_id] = [invoice_payment_object(invoice, intent["id"])]
+            obj = dict(invoice)
+        return self._emit(event("invoice.paid" if paid else "invoice.payment_failed", obj))
 
     def refund(self, payment_intent_id: str, amount: int | None = None) -> dict:
         """Refund so that ``amount`` (default: all) is refunded in total, as ``charge.refunded``
@@ -587,6 +741,14 @@ class FakeStripe:
             }
 
 
+class FakeStripeError(Exception):
+    """Refuse a request as Stripe would: an HTTP status and an ``invalid_request_error``."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 def _error(status: int, message: str, type_: str = "invalid_request_error", code=None) -> dict:
     return {"error": {"type": type_, "message": message, "code": code}}
 
@@ -637,11 +799,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server's name
         self._handle("POST")
 
+    def do_DELETE(self):  # noqa: N802 - http.server's name
+        self._handle("DELETE")
+
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
-        params = parse_stripe_params(body if method == "POST" else url.query)
+        params = parse_stripe_params(body if method in ("POST", "DELETE") and body else url.query)
 
         if not url.path.startswith("/v1/"):
             return self._browser(method, url.path)
@@ -697,7 +862,10 @@ class _Handler(BaseHTTPRequestHandler):
                     )
                 return self._send(status, response, {"Idempotent-Replayed": "true"})
 
-        status, response = self._api(method, url.path, params)
+        try:
+            status, response = self._api(method, url.path, params)
+        except FakeStripeError as refused:
+            status, response = refused.status, _error(refused.status, str(refused))
         if key:
             with self.fake._lock:
                 self.fake._idempotent[key] = (params, status, response)
@@ -741,6 +909,16 @@ class _Handler(BaseHTTPRequestHandler):
             if found is None:
                 return 404, _error(404, f"No such {name}: '{object_id}'", code="resource_missing")
             return 200, found
+        match = re.fullmatch(r"/v1/subscriptions/(\w+)", path)
+        if match and method in ("POST", "DELETE"):
+            if match.group(1) not in fake.subscriptions:
+                return 404, _error(404, f"No such subscription: '{match.group(1)}'",
+                                   code="resource_missing")  # fmt: skip
+            if method == "DELETE":
+                return 200, fake.cancel_subscription(match.group(1), params)
+            return 200, fake.update_subscription(match.group(1), params)
+        if path == "/v1/billing_portal/sessions" and method == "POST":
+            return 200, fake.create_billing_portal_session(params)
         if path == "/v1/invoice_payments" and method == "GET":
             if "invoice" in params:
                 data = fake.invoice_payments.get(params["invoice"], [])
@@ -771,6 +949,21 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(
                 session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
             )
+        match = re.fullmatch(r"/billing_portal/([\w]+)/?", path)
+        if match:
+            portal = fake.portal_sessions.get(match.group(1))
+            if portal is None:
+                return self._send(404, "<h1>No such billing portal session</h1>")
+            return self._redirect(portal["return_url"])  # as if the card was updated
+        match = re.fullmatch(r"/_fake/fail/([\w]+)", path)
+        if match and method == "POST" and match.group(1) in fake.subscriptions:
+            return self._send(200, fake.fail_renewal(match.group(1)))
+        match = re.fullmatch(r"/_fake/retry/([\w]+)", path)
+        if match and method == "POST" and match.group(1) in fake.invoices:
+            return self._send(200, fake.retry_invoice(match.group(1), paid=False))
+        match = re.fullmatch(r"/_fake/recover/([\w]+)", path)
+        if match and method == "POST" and match.group(1) in fake.invoices:
+            return self._send(200, fake.retry_invoice(match.group(1), paid=True))
         if path == "/_fake/state" and method == "GET":
             return self._send(200, fake.state())
         match = re.fullmatch(r"/_fake/renew/([\w]+)", path)

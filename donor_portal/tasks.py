@@ -1,0 +1,16 @@
+"""The portal's background tasks. Arguments are an email address or a row id, never a link."""
+
+from django_tasks import task
+
+from donor_portal import emails
+from ijm_site.taskqueue import BACKEND, EMAIL_QUEUE
+
+
+@task(backend=BACKEND, queue_name=EMAIL_QUEUE)
+def send_sign_in_link(email: str) -> bool:
+    return emails.send_sign_in_link(email)
+
+
+@task(backend=BACKEND, queue_name=EMAIL_QUEUE)
+def send_giving_statement(statement_id: int) -> bool:
+    return emails.send_giving_statement(statement_id)
