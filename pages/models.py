@@ -18,6 +18,7 @@ from pages.safeguarding import (
     confirm_revision,
     ensure_publishable,
 )
+from pages.seed.additions import SeedAddition  # noqa: F401  (a model of this app)
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
 from pages.sharing import SharingMixin
 
