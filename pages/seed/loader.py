@@ -13,7 +13,6 @@ Sites built before a piece of seed content existed get it through seed additions
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from wagtail.models import Page, Site
 
 from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
@@ -120,10 +119,10 @@ def apply_seed_additions(report: SeedReport, *, record_only: bool = False) -> No
         if name in done:
             continue
         with transaction.atomic():
-            if not record_only and home is not None:
-                if step(home=home.specific, report=report) is False:
-                    continue
-            SeedAddition.objects.get_or_create(name=name, defaults={"applied_at": timezone.now()})
+            runs = not record_only and home is not None
+            if runs and step(home=home.specific, report=report) is False:
+                continue
+            SeedAddition.objects.get_or_create(name=name)
 
 
 def _child(parent: Page, model, slug: str):
