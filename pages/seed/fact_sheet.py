@@ -233,9 +233,10 @@ PRIVACY = {
             "amount, the currency, whether the gift is one-time or monthly and, if you choose, a "
             "dedication (in honour or in memory of someone) and whether your gift should be "
             "anonymous. We also record the page you gave from, the date, and the references "
-            "Stripe gives the payment.</p><p>Reading the site asks nothing of you: it uses no advertising or "
-            "tracking cookies. The donate form sets one security cookie that protects it from "
-            "forged submissions.</p>",
+            "Stripe gives the payment.</p>"
+            "<p>Reading the site asks nothing of you: it uses no advertising or tracking "
+            "cookies. The donate form sets one security cookie that protects it from forged "
+            "submissions.</p>",
         ),
         (
             "Why we collect it",
