@@ -151,9 +151,10 @@ MILESTONES = {
 
 # The 2022 milestone, the strongest sign of hope, given a place of its own on the home page.
 HOPE = {
-    "kicker": "Since 2011",
+    "kicker": "Change is possible",
     "figure": "1,000+",
-    "label": "survivors and at-risk children brought to safety in IJM-supported operations",
+    "label": "survivors and at-risk children brought to safety in IJM-supported operations "
+    "since 2011",
     "source": "IJM Philippines, 2022",
 }
 HOPE_MILESTONE_YEAR = 2022
