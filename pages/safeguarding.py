@@ -213,14 +213,25 @@ class StoryPageForm(WagtailAdminPageForm):
                 % {"doing": doing, "what": WHAT_IS_MISSING[field]},
             )
         if missing:
+            if self.instance.pk is None:
+                state = gettext(
+                    "Nothing was saved yet: the new story is still in the form below. Tick both "
+                    "and try again, or save it as a draft."
+                )
+            else:
+                state = gettext(
+                    "Nothing was %(done)s; the last saved draft is unchanged and your changes "
+                    "are still in the form below."
+                ) % {"done": done}
             self.add_error(
                 None,
                 gettext(
                     "This story can't be %(done)s until both safeguarding confirmations under "
-                    "“Safeguarding” are ticked. Nothing was %(done)s; your changes are still in "
-                    "the form below."
+                    "“Safeguarding” are ticked."
                 )
-                % {"done": done},
+                % {"done": done}
+                + " "
+                + state,
             )
         return cleaned_data
 

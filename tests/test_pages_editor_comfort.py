@@ -131,7 +131,28 @@ def test_safeguarding_messages_read_as_plain_english(editor):
     text = visible_text(response.content.decode())
     assert "Tick this to submit the story for approval: confirm that the survivor" in text
     assert "submit for approval the story" not in text
-    assert "Nothing was submitted for approval; your changes are still in the form below." in text
+    assert (
+        "Nothing was submitted for approval; the last saved draft is unchanged and your changes "
+        "are still in the form below." in text
+    )
+
+
+def test_a_new_story_refused_says_nothing_was_saved_yet(editor):
+    index = StoryIndexPage.objects.get()
+    data = nested_form_data(
+        {
+            "title": "Maria's Story",
+            "slug": "marias-story",
+            "summary": "Maria is safe.",
+            "pseudonym_note": "*A pseudonym",
+            "body": streamfield([("paragraph", rich_text("<p>Maria draws.</p>"))]),
+            "action-submit": "action-submit",
+        }
+    )
+    url = reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk])
+    text = visible_text(editor.post(url, data).content.decode())
+    assert "Nothing was saved yet: the new story is still in the form below." in text
+    assert not StoryPage.objects.filter(slug="marias-story").exists()
 
 
 def test_the_story_editor_shows_who_confirmed_and_when(moderator):
