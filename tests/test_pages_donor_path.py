@@ -74,15 +74,20 @@ def test_estimates_read_as_estimates(seeded_site):
     assert "estimated 550,000 to 850,000 people in the UK alone" in text
 
 
-def test_a_fact_without_a_qualifier_shows_only_its_figure(seeded_site):
+def _publish_home_with_every(section_type, list_name, **changes):
+    """Publish the home page with `changes` made to every item of its sections' lists."""
     home = HomePage.objects.get()
     body = home.body.raw_data
     for section in body:
-        if section["type"] == "facts":
-            for item in section["value"]["facts"]:
-                item["value"]["qualifier"] = ""
+        if section["type"] == section_type:
+            for item in section["value"][list_name]:
+                item["value"].update(changes)
     home.body = body
     home.save_revision().publish()
+
+
+def test_a_fact_without_a_qualifier_shows_only_its_figure(seeded_site):
+    _publish_home_with_every("facts", "facts", qualifier="")
     html = _html()
     assert "fact__qualifier" not in html
     assert "750,000" in visible_text(html)
@@ -101,14 +106,7 @@ def test_each_pillar_has_its_own_drawing_and_the_timeline_one_too(seeded_site):
 
 
 def test_an_editor_can_choose_a_pillars_drawing(seeded_site):
-    home = HomePage.objects.get()
-    body = home.body.raw_data
-    for section in body:
-        if section["type"] == "pillars":
-            for item in section["value"]["pillars"]:
-                item["value"]["illustration"] = "heart"
-    home.body = body
-    home.save_revision().publish()
+    _publish_home_with_every("pillars", "pillars", illustration="heart")
     main = _main(_html())
     pillars = main[main.index('class="pillars"') :]
     pillars = pillars[: pillars.index("</ul>")]

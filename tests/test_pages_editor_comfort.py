@@ -31,18 +31,24 @@ def _csp(response) -> dict[str, str]:
     }
 
 
+def _story_form(title, slug, summary, paragraph, **extra):
+    """The story editor's form data, as the admin posts it."""
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "summary": summary,
+            "pseudonym_note": "*A pseudonym",
+            "body": streamfield([("paragraph", rich_text(f"<p>{paragraph}</p>"))]),
+            **extra,
+        }
+    )
+
+
 def test_the_preview_panel_may_frame_a_page_only_from_the_admin(moderator):
     story = StoryPage.objects.get()
     url = reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk])
-    data = nested_form_data(
-        {
-            "title": "Aaron's Story",
-            "slug": "aarons-story",
-            "summary": "Preview summary",
-            "pseudonym_note": "*A pseudonym",
-            "body": streamfield([("paragraph", rich_text("<p>A preview paragraph.</p>"))]),
-        }
-    )
+    data = _story_form(story.title, story.slug, "Preview summary", "A preview paragraph.")
     assert moderator.post(url, data).json()["is_valid"]
     response = moderator.get(url, {"in_preview_panel": "true"})
     assert "A preview paragraph." in visible_text(response.content.decode())
@@ -110,24 +116,17 @@ def test_the_home_page_sections_and_lists_are_declared_folded():
         assert block.child_blocks[name].meta.form_attrs["data-add-label"]
 
 
+SUBMIT = {"action-submit": "action-submit"}
+
+
 def _post_story(browser, story, action, **extra):
-    data = nested_form_data(
-        {
-            "title": story.title,
-            "slug": story.slug,
-            "summary": story.summary,
-            "pseudonym_note": story.pseudonym_note,
-            "body": streamfield([("paragraph", rich_text("<p>Changed.</p>"))]),
-        }
-    )
-    data.update(action)
-    data.update(extra)
+    data = _story_form(story.title, story.slug, story.summary, "Changed.", **action, **extra)
     return browser.post(reverse("wagtailadmin_pages:edit", args=[story.pk]), data)
 
 
 def test_safeguarding_messages_read_as_plain_english(editor):
     story = StoryPage.objects.get()
-    response = _post_story(editor, story, {"action-submit": "action-submit"})
+    response = _post_story(editor, story, SUBMIT)
     text = visible_text(response.content.decode())
     assert "Tick this to submit the story for approval: confirm that the survivor" in text
     assert "submit for approval the story" not in text
@@ -139,16 +138,7 @@ def test_safeguarding_messages_read_as_plain_english(editor):
 
 def test_a_new_story_refused_says_nothing_was_saved_yet(editor):
     index = StoryIndexPage.objects.get()
-    data = nested_form_data(
-        {
-            "title": "Maria's Story",
-            "slug": "marias-story",
-            "summary": "Maria is safe.",
-            "pseudonym_note": "*A pseudonym",
-            "body": streamfield([("paragraph", rich_text("<p>Maria draws.</p>"))]),
-            "action-submit": "action-submit",
-        }
-    )
+    data = _story_form("Maria's Story", "marias-story", "Maria is safe.", "Maria draws.", **SUBMIT)
     url = reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk])
     text = visible_text(editor.post(url, data).content.decode())
     assert "Nothing was saved yet: the new story is still in the form below." in text

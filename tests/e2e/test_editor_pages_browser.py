@@ -9,25 +9,10 @@ from django.test import Client
 
 from pages.models import HomePage
 from pages.seed.loader import load_seed_content
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_story_editor_browser import browser_page as admin_page  # noqa: F401
 
 # serialized_rollback: see test_story_editor_browser.py.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def admin_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's Chromium is needed: apt-get install -y chromium")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
 
 
 def _sign_in(page, base_url, group):
@@ -41,7 +26,7 @@ def _sign_in(page, base_url, group):
     page.wait_for_url(f"{base_url}/admin/")
 
 
-def test_the_preview_side_panel_shows_the_home_page(live_server, admin_page):
+def test_the_preview_side_panel_shows_the_home_page(live_server, admin_page):  # noqa: F811
     load_seed_content()
     page = admin_page
     _sign_in(page, live_server.url, "Editors")
@@ -56,7 +41,7 @@ def test_the_preview_side_panel_shows_the_home_page(live_server, admin_page):
     page.screenshot(path=str(os.environ.get("E2E_SCREENSHOTS", "/tmp")) + "/preview-panel.png")
 
 
-def test_a_moderator_edits_the_organisations_phone_number(live_server, admin_page):
+def test_a_moderator_edits_the_organisations_phone_number(live_server, admin_page):  # noqa: F811
     load_seed_content()
     page = admin_page
     _sign_in(page, live_server.url, "Moderators")
