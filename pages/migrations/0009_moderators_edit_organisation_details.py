@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("pages", "0008_donor_path_privacy_and_seed_additions"),
+        ("pages", "0008_privacy_link_fact_qualifiers_and_seed_additions"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
