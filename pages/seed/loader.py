@@ -115,12 +115,13 @@ def apply_seed_additions(report: SeedReport, *, record_only: bool = False) -> No
     """
     done = set(SeedAddition.objects.values_list("name", flat=True))
     home = HomePage.objects.first()
+    if home is None and not record_only:
+        return  # nothing to add to yet: the first seed will record them
     for name, step in registered_seed_additions():
         if name in done:
             continue
         with transaction.atomic():
-            runs = not record_only and home is not None
-            if runs and step(home=home.specific, report=report) is False:
+            if not record_only and step(home=home.specific, report=report) is False:
                 continue
             SeedAddition.objects.get_or_create(name=name)
 
