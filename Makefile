@@ -51,9 +51,10 @@ bench: install
 bench-spike: install
 	$(PY) -m scripts.bench_spike $(SPIKE_ARGS)
 
-# Lighthouse on the home page under slow 4G and regular 3G (needs Chromium and npm).
+# Lighthouse on home, a story and the donate page (or LIGHTHOUSE_ARGS="/ /privacy/ --noindex PATH")
+# under slow 4G and regular 3G (needs Chromium and npm).
 lighthouse: install | node_modules/lighthouse/package.json
-	$(PY) -m scripts.lighthouse
+	$(PY) -m scripts.lighthouse $(LIGHTHOUSE_ARGS)
 
 # Installed when missing (order-only), so `make test` never removes a local Lighthouse; CI runs
 # `npm ci --omit=dev` itself.

@@ -4,6 +4,12 @@ The public site has no inline script or style at all, so its policy needs no non
 page can be served to anyone as it is. The admin's editor relies on inline scripts and styles,
 so under `/admin/` only what cannot break it is enforced: no framing by other sites, no plugins,
 no `<base>` hijacking and forms that post back to the site.
+
+A page previewed in the admin is rendered by Wagtail through the whole middleware chain with the
+page's own (public) path, so it would take the public policy and its `frame-ancestors 'none'`,
+and the editor's live preview side panel would show a broken page. A preview response keeps the
+public policy but may be framed by the admin's own origin: `frame-ancestors 'self'` (Wagtail's
+preview view sets `X-Frame-Options: SAMEORIGIN` to match).
 """
 
 from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
@@ -28,6 +34,13 @@ ADMIN_DIRECTIVES = {
     "frame-ancestors": [SELF],
 }
 
+PREVIEW_FRAMING = {"frame-ancestors": [SELF]}
+
+
+def is_preview(request) -> bool:
+    """True for the request Wagtail builds to render a page preview for the admin."""
+    return bool(getattr(request, "is_preview", False))
+
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the admin's policy and a fast path for public pages.
@@ -51,6 +64,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def _takes_site_policy(request, response) -> bool:
         return not (
             request.path_info.startswith(ADMIN_PREFIX)
+            or is_preview(request)
             or getattr(request, "_csp_nonce", None)
             or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
             or any(
@@ -70,4 +84,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):
             parts.config = default_config(ADMIN_DIRECTIVES)
+        elif not report_only and is_preview(request):
+            parts.replace = {**(parts.replace or {}), **PREVIEW_FRAMING}
         return parts

@@ -7,6 +7,8 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from pages import renditions, story_content_lock
+        from pages.seed import additions_for_existing_sites
 
+        additions_for_existing_sites.register()
         renditions.connect_signals()
         story_content_lock.connect_signals()

@@ -5,6 +5,7 @@ live preview in the block picker. Sections are grouped in the picker by what the
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
@@ -16,6 +17,15 @@ PREVIEW_RICH_TEXT = (
     "<p>Filipino children are vulnerable to this fast-growing trafficking crime, with infants "
     "as young as two months old at risk.</p>"
 )
+
+
+def add_button_label(label) -> dict:
+    """Attributes for a ListBlock whose '+' buttons should say what they add.
+
+    Wagtail's list add-button is an icon titled 'Add'; static/js/admin_list_labels.js reads this
+    attribute on the list's container and writes the words onto its buttons.
+    """
+    return {"data-add-label": label}
 
 
 class HeadingBlock(blocks.CharBlock):
@@ -80,6 +90,7 @@ PILLAR_PREVIEW = {
 }
 FACT_PREVIEW = {
     "figure": "750,000",
+    "qualifier": "estimated",
     "label": "child sex predators online at any given time",
     "source": "United Nations and United States FBI",
     "year": 2011,
@@ -91,9 +102,25 @@ MILESTONE_PREVIEW = {
 }
 
 
+PILLAR_ILLUSTRATIONS = [
+    ("shield", _("Shield (law enforcement)")),
+    ("scales", _("Scales of justice (prosecution)")),
+    ("heart", _("Caring hands (aftercare)")),
+]
+
+
 class PillarBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=60, help_text="e.g. 'Law enforcement'.")
     text = blocks.TextBlock(help_text="One or two sentences on what IJM does here.")
+    illustration = blocks.ChoiceBlock(
+        choices=PILLAR_ILLUSTRATIONS,
+        required=False,
+        label=_("Illustration"),
+        help_text=_(
+            "The drawing above the pillar. Left empty, the pillars take the shield, the scales "
+            "and the caring hands in turn."
+        ),
+    )
 
     class Meta:
         icon = "tick-inverse"
@@ -106,7 +133,14 @@ class PillarBlock(blocks.StructBlock):
 class PillarsBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The response'.")
     heading = HeadingBlock(help_text="The section's title.")
-    pillars = blocks.ListBlock(PillarBlock(), min_num=1, max_num=6, help_text="One to six pillars.")
+    pillars = blocks.ListBlock(
+        PillarBlock(),
+        min_num=1,
+        max_num=6,
+        collapsed=True,
+        form_attrs=add_button_label(_("Add pillar")),
+        help_text="One to six pillars.",
+    )
 
     class Meta:
         icon = "list-ul"
@@ -149,6 +183,15 @@ class FactBlock(blocks.StructBlock):
     year = blocks.IntegerBlock(
         min_value=1900, max_value=2100, help_text="The year of the figure, e.g. 2021. Required."
     )
+    qualifier = blocks.CharBlock(
+        max_length=40,
+        required=False,
+        label=_("Qualifier"),
+        help_text=_(
+            "Shown with the figure when it is not an exact count, e.g. 'estimated'. Keep the "
+            "source's own word: an estimate must never read as a count."
+        ),
+    )
 
     class Meta:
         icon = "info-circle"
@@ -174,7 +217,12 @@ class FactsBlock(blocks.StructBlock):
     heading = HeadingBlock(help_text="The section's title, e.g. 'A global hotspot'.")
     text = ParagraphBlock(required=False, help_text="Optional statements before the figures.")
     facts = blocks.ListBlock(
-        FactBlock(), min_num=1, max_num=8, help_text="One to eight figures, each with its source."
+        FactBlock(),
+        min_num=1,
+        max_num=8,
+        collapsed=True,
+        form_attrs=add_button_label(_("Add fact")),
+        help_text="One to eight figures, each with its source.",
     )
 
     class Meta:
@@ -232,7 +280,11 @@ class MilestonesBlock(blocks.StructBlock):
     )
     heading = HeadingBlock(help_text="The section's title, e.g. 'Milestones'.")
     milestones = blocks.ListBlock(
-        MilestoneBlock(), min_num=1, help_text="One entry per year, oldest first."
+        MilestoneBlock(),
+        min_num=1,
+        collapsed=True,
+        form_attrs=add_button_label(_("Add milestone")),
+        help_text="One entry per year, oldest first.",
     )
 
     class Meta:
@@ -273,6 +325,43 @@ class DonateCallToActionBlock(blocks.StructBlock):
             "heading": "Help bring children to safety",
             "text": "Your gift supports rescue, prosecution and aftercare.",
             "button_text": "Donate",
+        }
+
+
+class HopeBlock(blocks.StructBlock):
+    """The figure that shows change is possible, given a place of its own.
+
+    Put the donate call to action right after it: the seed does, so hope leads into the ask.
+    """
+
+    kicker = blocks.CharBlock(
+        max_length=60, required=False, label=_("Kicker"), help_text=_("e.g. 'Since 2011'.")
+    )
+    figure = blocks.CharBlock(
+        max_length=40, label=_("Figure"), help_text=_("The number itself, e.g. '1,000+'.")
+    )
+    label = blocks.TextBlock(
+        label=_("What the figure counts"),
+        help_text=_("e.g. 'survivors and at-risk children brought to safety'."),
+    )
+    source = blocks.CharBlock(
+        max_length=200,
+        required=False,
+        label=_("Source"),
+        help_text=_("Optional. Where the figure comes from, and its year, e.g. 'IJM, 2022'."),
+    )
+
+    class Meta:
+        icon = "success"
+        template = "blocks/hope.html"
+        label = _("Hope figure")
+        group = SECTIONS
+        description = _("One figure that shows change is possible, shown large and illustrated.")
+        preview_value = {
+            "kicker": "Since 2011",
+            "figure": "1,000+",
+            "label": "survivors and at-risk children brought to safety in IJM-supported operations",
+            "source": "IJM Philippines, 2022",
         }
 
 
@@ -341,9 +430,14 @@ class HomeSectionsBlock(blocks.StreamBlock):
     facts = FactsBlock()
     featured_story = FeaturedStoryBlock()
     milestones = MilestonesBlock()
+    hope = HopeBlock()
     donate = DonateCallToActionBlock()
     contact = ContactBlock()
     text_section = TextSectionBlock()
+
+    class Meta:
+        # The home page has many long sections: they open folded so the form stays short.
+        collapsed = True
 
 
 class BodyBlock(blocks.StreamBlock):

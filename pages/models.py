@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages.admin_panels import StoryConfirmationPanel
 from pages.blocks import BodyBlock, HomeSectionsBlock
 from pages.images import SiteImage, SiteRendition  # noqa: F401  (models of this app)
 from pages.safeguarding import (
@@ -18,6 +20,7 @@ from pages.safeguarding import (
     confirm_revision,
     ensure_publishable,
 )
+from pages.seed.additions import SeedAddition  # noqa: F401  (a model of this app)
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
 from pages.sharing import SharingMixin
 
@@ -192,6 +195,7 @@ class StoryPage(SharingMixin, Page):
         FieldPanel("body"),
         MultiFieldPanel(
             [
+                StoryConfirmationPanel(heading=_("Confirmed so far")),
                 FieldPanel("confirm_consent_on_file"),
                 FieldPanel("confirm_no_identifying_detail"),
             ],

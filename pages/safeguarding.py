@@ -33,6 +33,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
 CONSENT_LABEL = "Consent is on file"
@@ -135,6 +136,20 @@ def confirm_revision(
     )
 
 
+# What the person asked for, said the way an editor would: (to …, was not …).
+SAFEGUARDING_ACTIONS = {
+    "publish": (
+        gettext_lazy("publish or schedule the story"),
+        gettext_lazy("published or scheduled"),
+    ),
+    "submit": (
+        gettext_lazy("submit the story for approval"),
+        gettext_lazy("submitted for approval"),
+    ),
+    "approve": (gettext_lazy("approve the story"), gettext_lazy("approved")),
+}
+
+
 class StoryPageForm(WagtailAdminPageForm):
     """The story editor's form: two confirmations, never ticked in advance."""
 
@@ -190,21 +205,33 @@ class StoryPageForm(WagtailAdminPageForm):
             for field, form_field in self.CONFIRMATION_FIELDS.items()
             if not cleaned_data.get(form_field)
         ]
-        doing, done = {
-            "publish": ("publish or schedule", "published or scheduled"),
-            "submit": ("submit for approval", "submitted for approval"),
-            "approve": ("approve", "approved"),
-        }[action]
+        doing, done = SAFEGUARDING_ACTIONS[action]
         for field in missing:
             self.add_error(
                 self.CONFIRMATION_FIELDS[field],
-                f"Tick this to {doing} the story: confirm {WHAT_IS_MISSING[field]}.",
+                gettext("Tick this to %(doing)s: confirm %(what)s.")
+                % {"doing": doing, "what": WHAT_IS_MISSING[field]},
             )
         if missing:
+            if self.instance.pk is None:
+                state = gettext(
+                    "Nothing was saved yet: the new story is still in the form below. Tick both "
+                    "and try again, or save it as a draft."
+                )
+            else:
+                state = gettext(
+                    "Nothing was %(done)s; the last saved draft is unchanged and your changes "
+                    "are still in the form below."
+                ) % {"done": done}
             self.add_error(
                 None,
-                f"This story can't be {done} until both safeguarding confirmations under "
-                "“Safeguarding” are ticked.",
+                gettext(
+                    "This story can't be %(done)s until both safeguarding confirmations under "
+                    "“Safeguarding” are ticked."
+                )
+                % {"done": done}
+                + " "
+                + state,
             )
         return cleaned_data
 

@@ -3,18 +3,25 @@
 `page_meta()` gathers a page's title, description, canonical address and sharing picture, and,
 on the home page, the organisation as schema.org JSON-LD built from Organisation details.
 The template `includes/meta_tags.html` writes them into <head>.
+
+The sharing picture is the page's own, else its main picture, else the one staff chose in
+Organisation details, else the site's illustrated default (static/img/sharing-default.png, drawn
+by scripts/make_brand_images.py), so a share never comes without a picture.
 """
 
 import json
 import re
 
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from pages.settings import OrganisationSettings
 
 SOCIAL_IMAGE_FILTER = "fill-1200x630-c100|format-jpeg|jpegquality-85"
 DESCRIPTION_WORDS = 40
+DEFAULT_SHARING_IMAGE = {"path": "img/sharing-default.png", "width": 1200, "height": 630}
 
 # The same escapes as Django's json_script: the JSON can never close its <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -71,6 +78,26 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
+def _sharing_image(request, image, rendition, site_name: str) -> dict:
+    if rendition is not None:
+        return {
+            "image": _absolute(request, rendition.url),
+            "image_alt": image.default_alt_text,
+            "image_width": rendition.width,
+            "image_height": rendition.height,
+        }
+    return {
+        "image": _absolute(request, static(DEFAULT_SHARING_IMAGE["path"])),
+        "image_alt": gettext(
+            "%(name)s: ending the online sexual exploitation of children. A drawing of an adult "
+            "and a child in front of a rising sun."
+        )
+        % {"name": site_name},
+        "image_width": DEFAULT_SHARING_IMAGE["width"],
+        "image_height": DEFAULT_SHARING_IMAGE["height"],
+    }
+
+
 def page_meta(page, request, organisation: OrganisationSettings) -> dict:
     from pages.models import HomePage
 
@@ -93,10 +120,7 @@ def page_meta(page, request, organisation: OrganisationSettings) -> dict:
         "description": description,
         "canonical": canonical,
         "type": "website" if is_home else "article",
-        "image": _absolute(request, rendition.url) if rendition else "",
-        "image_alt": image.default_alt_text if image else "",
-        "image_width": rendition.width if rendition else None,
-        "image_height": rendition.height if rendition else None,
+        **_sharing_image(request, image, rendition, site_name),
         "json_ld": "",
     }
     if is_home:

@@ -1,6 +1,7 @@
 """Organisation details that staff edit once and the footer and contact section reuse."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -40,7 +41,20 @@ class OrganisationSettings(BaseSiteSetting):
         verbose_name="default sharing image",
         help_text=(
             "Shown when a page without a picture of its own is shared on social media or in "
-            "messaging apps. 1200×630 pixels works best. Never a recognisable child."
+            "messaging apps. 1200×630 pixels works best. Never a recognisable child. Left empty, "
+            "the site's own illustrated picture is used."
+        ),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("privacy notice"),
+        help_text=_(
+            "The page that says what the site collects and why. The footer and the donate form "
+            "link to it; left empty, they show no privacy link."
         ),
     )
 
@@ -67,6 +81,7 @@ class OrganisationSettings(BaseSiteSetting):
             heading="Social links",
         ),
         FieldPanel("social_image"),
+        FieldPanel("privacy_page"),
     ]
 
     class Meta:

@@ -1,10 +1,14 @@
-"""Admin hooks: story safeguards as clear messages in the places editors publish from."""
+"""Admin hooks: story safeguards as clear messages in the places editors publish from, the
+editors' dashboard shortcuts, and add-buttons that say what they add."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import Page
 
+from pages.admin_panels import EditorShortcutsPanel
 from pages.safeguarding import WHAT_IS_MISSING, missing_confirmations
 from pages.story_content_lock import describe_refusal, models_a_story_can_use, stories_showing
 
@@ -77,3 +81,20 @@ def refuse_bulk_deleting_what_live_stories_show(request, action_type, objects, a
     for obj, stories in refusals:
         messages.error(request, describe_refusal(obj, stories, deleting=True))
     return redirect(action.next_url)
+
+
+@hooks.register("construct_homepage_panels")
+def add_editor_shortcuts(request, panels):
+    panel = EditorShortcutsPanel.for_user(request.user)
+    if panel is not None:
+        panels.insert(0, panel)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("insert_editor_js")
+def list_add_button_labels():
+    return format_html('<script src="{}"></script>', static("js/admin_list_labels.js"))

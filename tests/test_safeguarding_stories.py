@@ -346,7 +346,7 @@ def test_editors_cannot_publish_and_must_confirm_to_submit(editor, draft_story):
     assert not StoryPage.objects.get(pk=draft_story.pk).live
 
     response = _post_edit(browser, draft_story, SUBMIT)
-    assert "Tick this to submit for approval" in _errors(response)
+    assert "Tick this to submit the story for approval" in _errors(response)
     assert StoryPage.objects.get(pk=draft_story.pk).current_workflow_state is None
 
     _post_edit(browser, draft_story, SUBMIT, tick=(CONSENT, ANONYMITY))

@@ -61,7 +61,7 @@ def test_the_home_page_carries_title_description_canonical_and_sharing_tags(clie
     assert _meta(head, "property", "og:url") == "http://localhost/"
     assert _meta(head, "property", "og:site_name") == "IJM Philippines"
     assert _meta(head, "property", "og:description") == _meta(head, "name", "description")
-    assert _meta(head, "name", "twitter:card") == "summary"
+    assert _meta(head, "name", "twitter:card") == "summary_large_image"
     assert _meta(head, "name", "twitter:title") == title
     assert head.count('name="description"') == 1
 
@@ -118,7 +118,9 @@ def test_a_story_is_an_article_whose_summary_describes_it(client, seeded_site):
 def test_sharing_uses_the_page_image_then_the_main_image_then_the_default(client, seeded_site):
     story = StoryPage.objects.get()
     head = _head(client, "/stories/aarons-story/")
-    assert _meta(head, "property", "og:image") is None
+    # With no picture anywhere, the site's own illustrated card (issue 10).
+    assert _meta(head, "property", "og:image") == "http://testserver/static/img/sharing-default.png"
+    assert _meta(head, "name", "twitter:image") == _meta(head, "property", "og:image")
 
     organisation = OrganisationSettings.for_site(Site.objects.get())
     organisation.social_image = default = _image("default")

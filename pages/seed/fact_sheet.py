@@ -86,12 +86,14 @@ FACTS = {
             "label": "child sex predators online at any given time",
             "source": "United Nations and United States FBI",
             "year": 2011,
+            "qualifier": "estimated",
         },
         {
             "figure": "550,000 to 850,000",
             "label": "people in the UK alone posing a threat to children online",
             "source": "UK National Crime Agency",
             "year": 2021,
+            "qualifier": "estimated",
         },
     ],
 }
@@ -144,13 +146,18 @@ MILESTONES = {
             "which works to protect children from online sexual exploitation from a global "
             "perspective, committed to seeing the proliferation of this crime come to an end.</p>",
         },
-        {
-            "year": 2022,
-            "text": "<p>Over 1,000 survivors and at-risk children brought to safety in "
-            "IJM-supported operations since 2011.</p>",
-        },
     ],
 }
+
+# The 2022 milestone, the strongest sign of hope, given a place of its own on the home page.
+HOPE = {
+    "kicker": "Change is possible",
+    "figure": "1,000+",
+    "label": "survivors and at-risk children brought to safety in IJM-supported operations "
+    "since 2011",
+    "source": "IJM Philippines, 2022",
+}
+HOPE_MILESTONE_YEAR = 2022
 
 DONATE_CTA = {
     "heading": "Help bring children to safety",
@@ -210,4 +217,53 @@ ABOUT = {
     "slug": "about",
     "intro": "IJM Philippines seeks to protect children from online sexual exploitation.",
     "body": MISSION["text"],
+}
+
+# The privacy notice says what the site really does (see the donations app): staff must review it
+# with the organisation's data protection officer before launch (README, "Privacy notice").
+PRIVACY = {
+    "title": "Privacy",
+    "slug": "privacy",
+    "seo_title": "Privacy notice",
+    "intro": "What this site collects when you give, why, who handles your card, how long we "
+    "keep it and how to ask us to delete it.",
+    "sections": [
+        (
+            "What we collect",
+            "<p>When you give, the donate form asks for your name and email address, the "
+            "amount, the currency, whether the gift is one-time or monthly and, if you choose, a "
+            "dedication (in honour or in memory of someone) and whether your gift should be "
+            "anonymous. We also record the page you gave from, the date, and the references "
+            "Stripe gives the payment.</p>"
+            "<p>Reading the site asks nothing of you: it uses no advertising or tracking "
+            "cookies. The donate form sets one security cookie that protects it from forged "
+            "submissions.</p>",
+        ),
+        (
+            "Why we collect it",
+            "<p>To take your gift, to send your receipt by email, to look after a monthly gift "
+            "and to answer you if you write to us. We do not sell or share your details for "
+            "marketing.</p>",
+        ),
+        (
+            "Who handles your card",
+            "<p>Payments are processed by Stripe on its own secure checkout page. Your card number "
+            "is typed into Stripe's page, never into ours: this site never sees or stores it. "
+            "Stripe keeps its own records of the payment under its privacy policy.</p>",
+        ),
+        (
+            "How long we keep it",
+            "<p>We keep the record of each gift (amount, currency, date and payment references) "
+            "for as long as our accounting obligations require. Your name and email are kept with "
+            "it until you ask us to delete them.</p>",
+        ),
+        (
+            "Asking us to delete your details",
+            "<p>Write to us using the contact details at the foot of every page and say which "
+            "email address you gave with. Our finance team erases your name, email and "
+            "dedication from our records and keeps only the money record, which the law asks us "
+            "to keep. If you give monthly, we first ask you to stop the monthly gift: we cannot "
+            "erase the details of a gift that is still running.</p>",
+        ),
+    ],
 }

@@ -4,6 +4,10 @@ The loader only ever creates what is missing: a page or setting that exists is l
 it is, so a second run changes nothing and an editor's work is never overwritten. Other apps add
 their own pages through ``pages.seed.steps`` (the donations app its donate page), so this app never
 imports theirs.
+
+Sites built before a piece of seed content existed get it through seed additions
+(``pages.seed.steps.register_seed_addition``; the pages app's own are in
+``pages.seed.additions_for_existing_sites``), applied once per database by ``apply_seed_additions``.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +18,8 @@ from wagtail.models import Page, Site
 from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
 from pages.safeguarding import confirm_revision
 from pages.seed import fact_sheet
-from pages.seed.steps import registered_seed_steps
+from pages.seed.additions import SeedAddition
+from pages.seed.steps import registered_seed_additions, registered_seed_steps
 from pages.settings import OrganisationSettings
 
 
@@ -50,10 +55,16 @@ def _remove_wagtail_welcome_page(root: Page) -> None:
 
 
 def _home_body(story: StoryPage | None) -> list[tuple[str, dict]]:
+    """Problem, response, story, hope, then the ask: each said once.
+
+    The mission is the hero's text and the About page, and the contact details are in the
+    footer of every page, so neither is repeated as a section here.
+    """
     body = [
         ("problem", fact_sheet.PROBLEM),
-        ("pillars", fact_sheet.PILLARS),
         ("facts", fact_sheet.FACTS),
+        ("pillars", fact_sheet.PILLARS),
+        ("milestones", fact_sheet.MILESTONES),
     ]
     if story is not None:
         body.append(
@@ -63,12 +74,56 @@ def _home_body(story: StoryPage | None) -> list[tuple[str, dict]]:
             )
         )
     body += [
-        ("milestones", fact_sheet.MILESTONES),
-        ("text_section", fact_sheet.MISSION),
+        ("hope", fact_sheet.HOPE),
         ("donate", fact_sheet.DONATE_CTA),
-        ("contact", fact_sheet.CONTACT),
     ]
     return body
+
+
+def ensure_privacy_page(home: HomePage, site: Site, report: SeedReport) -> StandardPage:
+    """The privacy notice under the home page, linked from Organisation details if unset."""
+    data = fact_sheet.PRIVACY
+    privacy = _child(home, StandardPage, data["slug"])
+    if privacy is None:
+        privacy = home.add_child(
+            instance=StandardPage(
+                title=data["title"],
+                slug=data["slug"],
+                seo_title=data["seo_title"],
+                intro=data["intro"],
+                body=[
+                    ("text_section", {"heading": heading, "text": text})
+                    for heading, text in data["sections"]
+                ],
+            )
+        )
+        publish_seed_page(privacy)
+        report.add(f"page '{privacy.title}'")
+    organisation = OrganisationSettings.for_site(site)
+    if organisation.privacy_page_id is None:
+        organisation.privacy_page = privacy
+        organisation.save()
+        report.add("privacy link in organisation details")
+    return privacy
+
+
+def apply_seed_additions(report: SeedReport, *, record_only: bool = False) -> None:
+    """Run each registered seed addition this database has not had yet, and record it.
+
+    ``record_only`` marks them applied without running them: a site just built from today's
+    seed already has what they add.
+    """
+    done = set(SeedAddition.objects.values_list("name", flat=True))
+    home = HomePage.objects.first()
+    if home is None and not record_only:
+        return  # nothing to add to yet: the first seed will record them
+    for name, step in registered_seed_additions():
+        if name in done:
+            continue
+        with transaction.atomic():
+            if not record_only and step(home=home.specific, report=report) is False:
+                continue
+            SeedAddition.objects.get_or_create(name=name)
 
 
 def _child(parent: Page, model, slug: str):
@@ -158,6 +213,7 @@ def load_seed_content() -> SeedReport:
         step(home=home, report=report)
 
     if home_created:
+        ensure_privacy_page(home, site, report)
         home.body = _home_body(story)
         publish_seed_page(home)
 
@@ -168,4 +224,5 @@ def load_seed_content() -> SeedReport:
         organisation.save()
         report.add("organisation details")
 
+    apply_seed_additions(report, record_only=home_created)
     return report
