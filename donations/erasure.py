@@ -2,9 +2,12 @@
 
 A donor may ask to be forgotten; the accounts must still add up. :func:`erase_donor` blanks
 what names or reaches the donor (name, email, dedication, Stripe customer reference) on every
-gift and monthly gift given with that email, and deletes the queued or finished email tasks
-whose stored arguments point at those gifts. Amounts, currencies, statuses, dates and Stripe's
-payment references (session, PaymentIntent, invoice, subscription) stay for the books.
+gift and monthly gift given with that email; deletes the stored email tasks (queued or
+finished: their results and tracebacks may quote the donor) whose arguments point at those
+gifts; and blanks the site's record of emails to that address (``QueuedEmail``: recipients,
+subject and any undelivered message, which is then never sent). Amounts, currencies,
+statuses, dates and Stripe's payment references (session, PaymentIntent, invoice,
+subscription) stay for the books.
 
 It is refused while a monthly gift with that email is still running: Stripe would keep charging
 a donor we could no longer name or write to. Cancel the gift first, then erase.
@@ -29,6 +32,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import Donation, RecurringGift
+from ijm_site.taskqueue.models import QueuedEmail
 
 logger = logging.getLogger("ijm.payments")
 
@@ -37,6 +41,8 @@ donor_erased = Signal()
 
 DONATION_TASKS = ("donations.tasks.send_receipt", "donations.tasks.send_failed_payment_note")
 """Tasks whose first argument is a donation id (their rendered emails name the donor)."""
+EMAIL_TASKS = ("ijm_site.taskqueue.mail.send_queued_email",)
+"""Tasks whose first argument is a ``QueuedEmail`` id."""
 
 
 class ErasureRefused(Exception):
@@ -91,16 +97,26 @@ def find_erasure_plan(email: str) -> ErasurePlan:
     )
 
 
-def _task_results_for(donation_ids: set[int]):
-    """Stored email tasks about these gifts, except one a worker is running right now."""
-    results = DBTaskResult.objects.filter(task_path__in=DONATION_TASKS).exclude(
+def _task_results_for(task_paths: tuple[str, ...], first_args: set[int]) -> list:
+    """Stored tasks whose first argument is one of these ids, except one running right now."""
+    results = DBTaskResult.objects.filter(task_path__in=task_paths).exclude(
         status=TaskResultStatus.RUNNING
     )
+    found = []
+    for result in results.only("id", "args_kwargs").iterator():
+        args = (result.args_kwargs or {}).get("args") or [None]
+        if args[0] in first_args:
+            found.append(result.pk)
+    return found
+
+
+def _emails_to(email: str) -> list[int]:
+    """The site's queued or sent emails with this address among their recipients."""
+    wanted = email.strip().lower()
     return [
-        result.pk
-        for result in results.only("id", "args_kwargs").iterator()
-        if (result.args_kwargs or {}).get("args", [None])[:1]
-        and result.args_kwargs["args"][0] in donation_ids
+        row.pk
+        for row in QueuedEmail.objects.only("id", "recipients").iterator()
+        if any(str(address).strip().lower() == wanted for address in row.recipients or [])
     ]
 
 
@@ -137,7 +153,10 @@ def erase_donor(email: str, *, by_user) -> Erasure:
         RecurringGift.objects.bulk_update(
             gifts, ["donor_name", "donor_email", "stripe_customer_id", "erased_at"]
         )
-        task_ids = _task_results_for({donation.pk for donation in donations})
+        email_ids = _emails_to(email)
+        QueuedEmail.objects.filter(pk__in=email_ids).update(recipients=[], subject="", message=None)
+        task_ids = _task_results_for(DONATION_TASKS, {d.pk for d in donations})
+        task_ids += _task_results_for(EMAIL_TASKS, set(email_ids))
         DBTaskResult.objects.filter(pk__in=task_ids).delete()
         erasure = Erasure(len(donations), len(gifts), len(task_ids))
         donor_erased.send(sender=Donation, email=email.strip(), by_user=by_user, erasure=erasure)
