@@ -102,10 +102,7 @@ class DonatePage(RoutablePageMixin, Page):
     thank_you_text = RichTextField(
         features=["bold", "italic", "link"],
         help_text="Shown on the thank-you page after the donor's name, amount and frequency.",
-        default=(
-            "<p>Thank you for standing with children in the Philippines. A receipt is on its "
-            "way to your email.</p>"
-        ),
+        default="<p>Thank you for standing with children in the Philippines.</p>",
     )
     thank_you_next_steps = RichTextField(
         _("what happens next"),
