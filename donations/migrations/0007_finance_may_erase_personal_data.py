@@ -25,6 +25,6 @@ def revoke_erase_from_finance(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("donations", "0006_donor_path_trust_panel_and_erasure")]
+    dependencies = [("donations", "0006_default_amounts_trust_panel_thanks_erasure")]
 
     operations = [migrations.RunPython(grant_erase_to_finance, revoke_erase_from_finance)]
