@@ -178,12 +178,14 @@ def test_the_privacy_notice_is_linked_next_to_the_form_once_one_is_chosen(
         assert response.status_code == 200
         assert "How we use your name and email" not in response.content.decode()
         return
-    privacy = seeded_site.add_child(instance=StandardPage(title="Privacy notice", slug="privacy"))
+    privacy = seeded_site.add_child(
+        instance=StandardPage(title="Privacy notice", slug="how-we-use-your-data")
+    )
     privacy.save_revision().publish()
     settings_row.privacy_page = privacy
     settings_row.save()
     html = _uncached_get(client, DONATE_URL).content.decode()
-    assert re.search(r'<a href="/privacy/">How we use your name and email</a>', html)
+    assert re.search(r'<a href="/how-we-use-your-data/">How we use your name and email</a>', html)
 
 
 # The ask at the end of a story -----------------------------------------------------------------
@@ -341,3 +343,26 @@ def test_a_donate_page_with_a_draft_gets_the_additions_in_a_new_draft(donate_pag
     assert live.title == "Donate" and live.trust_card == ""  # nothing published behind staff
     draft = live.get_latest_revision_as_object()
     assert draft.title == "Give today" and "Stripe" in draft.trust_card
+
+
+def test_staff_choose_one_default_per_currency_and_frequency_in_the_admin(
+    client, seeded_site, django_user_model
+):
+    from tests.test_donations_pages import _edit_post
+
+    admin = django_user_model.objects.create_superuser("admin", "a@example.com", "pw-123456789")
+    client.force_login(admin)
+    page = DonatePage.objects.get()
+    rows = list(page.presets.all())
+    assert (rows[0].currency, rows[0].frequency) == (rows[1].currency, rows[1].frequency)
+    url = f"/admin/pages/{page.pk}/edit/"
+
+    both = {"presets-0-is_default": "on", "presets-1-is_default": "on"}
+    response = client.post(url, _edit_post(page, **both))
+    assert response.status_code == 200
+    assert "is already chosen by default. Untick one of them." in response.content.decode()
+
+    response = client.post(url, _edit_post(page, **{"presets-1-is_default": "on"}))
+    assert response.status_code == 302
+    draft = DonatePage.objects.get().get_latest_revision_as_object()
+    assert draft.default_for(rows[1].currency, rows[1].frequency) == rows[1].amount * 100
