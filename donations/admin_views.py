@@ -6,8 +6,15 @@ Wagtail hides the menu items from everyone else and refuses the URLs.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
@@ -15,6 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
+from donations.erasure import ErasureRefused, erase_donor, find_erasure_plan
 from donations.models import Donation, RecurringGift
 from donations.money import CURRENCIES, format_money
 
@@ -74,8 +82,8 @@ class DonationViewSet(ReadOnlyGiftViewSet):
     menu_order = 250
     text_fields = ("donor_name", "donor_email", "dedication", "failure_reason")
     list_display = [
-        Column("donor_name", label="Donor", accessor="donor_name"),
-        Column("amount_display", label="Amount", sort_key="amount"),
+        Column("donor_name", label=_("Donor"), accessor="donor_label"),
+        Column("amount_display", label=_("Amount"), sort_key="amount"),
         Column("frequency", label="Frequency", accessor="get_frequency_display"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
         Column("attention", label=_("Check"), accessor="attention_label"),
@@ -158,6 +166,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "created_at",
         "paid_at",
         "receipt_sent_at",
+        "erased_at",
     ]
 
     def get_queryset(self, request):
@@ -171,8 +180,8 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
     name = "monthly-gifts"
     menu_order = 251
     list_display = [
-        Column("donor_name", label="Donor", accessor="donor_name"),
-        Column("amount_display", label="Amount a month", sort_key="amount"),
+        Column("donor_name", label=_("Donor"), accessor="donor_label"),
+        Column("amount_display", label=_("Amount a month"), sort_key="amount"),
         Column("status", label="Status", accessor="get_status_display", sort_key="status"),
         "donor_email",
         DateColumn("created_at", label="Started", sort_key="created_at"),
@@ -206,6 +215,7 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
         "stripe_customer_id",
         "created_at",
         "canceled_at",
+        "erased_at",
     ]
 
 
@@ -256,4 +266,69 @@ class GiftTotalsPanel(Component):
         context = super().get_context_data(parent_context)
         context["totals"] = gift_totals()
         context["needs_attention"] = Donation.objects.filter(needs_attention=True).count()
+        context["this_month_url"] = this_months_gifts_url()
+        context["can_erase"] = parent_context["request"].user.has_perm(ERASE_PERMISSION)
         return context
+
+
+ERASE_PERMISSION = "donations.erase_donor"
+
+
+def this_months_gifts_url(now=None) -> str:
+    """Finance's shortcut: the donations listing filtered to gifts made since the 1st."""
+    month_start = timezone.localdate(now or timezone.now()).replace(day=1)
+    return (
+        reverse("donations:index")
+        + "?"
+        + urlencode({"created_at__date__gte": month_start.isoformat()})
+    )
+
+
+class EraseDonorForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Donor's email address"),
+        help_text=_("The address the donor gave with their gifts. Letter case does not matter."),
+        error_messages={
+            "required": _("Enter the donor's email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
+
+
+def erase_donor_view(request):
+    """Finance erases a donor's personal data in two steps: look up, then confirm.
+
+    The first step shows what will be erased and what is kept (or why it is refused); only
+    the confirm button (``confirm``) erases.
+    """
+    if not request.user.has_perm(ERASE_PERMISSION):
+        raise PermissionDenied
+    form = EraseDonorForm(request.POST or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        plan = find_erasure_plan(email)
+        if "confirm" in request.POST and plan.has_data and not plan.refusal:
+            try:
+                erasure = erase_donor(email, by_user=request.user)
+            except ErasureRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Personal data erased from %(donations)s gift(s) and %(gifts)s monthly "
+                        "gift(s); %(tasks)s stored email task(s) deleted. The amounts are kept."
+                    )
+                    % {
+                        "donations": erasure.donations,
+                        "gifts": erasure.monthly_gifts,
+                        "tasks": erasure.task_results,
+                    },
+                )
+                return redirect("donations:index")
+    return TemplateResponse(
+        request,
+        "donations/admin/erase_donor.html",
+        {"form": form, "plan": plan, "page_title": _("Erase a donor's personal data")},
+    )

@@ -5,13 +5,13 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from donations.models import Donation, Frequency
 from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, to_minor_units
 
 OTHER = "other"
-_AMOUNT_NOISE = re.compile(r"[\s,₱$]|PHP|USD|php|usd")
+_AMOUNT_NOISE = re.compile(r"[\s,₱$]|PHP|USD|US|php|usd|us")
 
 
 class DonationForm(forms.Form):
@@ -20,8 +20,8 @@ class DonationForm(forms.Form):
         initial="PHP",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the currency of your gift.",
-            "invalid_choice": "Choose pesos (PHP) or US dollars (USD).",
+            "required": _("Choose the currency of your gift."),
+            "invalid_choice": _("Choose pesos (PHP) or US dollars (USD)."),
         },
     )
     frequency = forms.ChoiceField(
@@ -29,41 +29,39 @@ class DonationForm(forms.Form):
         initial=Frequency.ONCE,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose how often you would like to give.",
-            "invalid_choice": "Choose a one-time or a monthly gift.",
+            "required": _("Choose how often you would like to give."),
+            "invalid_choice": _("Choose a one-time or a monthly gift."),
         },
     )
-    amount_choice = forms.CharField(
-        required=False, label="Amount", error_messages={"required": "Choose an amount."}
-    )
-    custom_amount = forms.CharField(required=False, max_length=20, label="Other amount")
+    amount_choice = forms.CharField(required=False, label=_("Amount"))
+    custom_amount = forms.CharField(required=False, max_length=20, label=_("Other amount"))
     name = forms.CharField(
         max_length=120,
-        label="Your name",
+        label=_("Your name"),
         error_messages={
-            "required": "Enter your name, so we can thank you.",
-            "max_length": "Enter a name of at most 120 characters.",
+            "required": _("Enter your name, so we can thank you."),
+            "max_length": _("Enter a name of at most 120 characters."),
         },
     )
     email = forms.EmailField(
         max_length=254,
-        label="Your email",
+        label=_("Your email"),
         error_messages={
-            "required": "Enter your email address, so we can send your receipt.",
-            "invalid": "Enter an email address like name@example.com.",
+            "required": _("Enter your email address, so we can send your receipt."),
+            "invalid": _("Enter an email address like name@example.com."),
         },
     )
     dedication_type = forms.ChoiceField(
         required=False,
-        choices=[("", "No dedication"), *Donation.Dedication.choices],
+        choices=[("", _("No dedication")), *Donation.Dedication.choices],
         widget=forms.RadioSelect,
-        label="Dedicate this gift",
-        error_messages={"invalid_choice": "Choose 'in honour of' or 'in memory of'."},
+        label=_("Dedicate this gift"),
+        error_messages={"invalid_choice": _("Choose 'in honour of' or 'in memory of'.")},
     )
-    dedication_name = forms.CharField(required=False, max_length=120, label="Their name")
-    is_anonymous = forms.BooleanField(required=False, label="Keep my gift anonymous")
+    dedication_name = forms.CharField(required=False, max_length=120, label=_("Their name"))
+    is_anonymous = forms.BooleanField(required=False, label=_("Keep my gift anonymous"))
     cover_fee = forms.BooleanField(required=False)
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, page, **kwargs):
@@ -88,26 +86,39 @@ class DonationForm(forms.Form):
         value = self.selected("frequency")
         return value if value in Frequency.values else Frequency.ONCE
 
+    def selected_amount(self) -> str:
+        """The preset to show chosen: the donor's, else the page's default for the choice.
+
+        None is chosen when the donor typed their own amount (it wins) or picked "other".
+        """
+        if self.selected("custom_amount").strip():
+            return ""
+        chosen = self.selected("amount_choice")
+        if chosen or (self.is_bound and "refresh" not in self.data):
+            return chosen
+        default = self.page.default_for(self.selected_currency(), self.selected_frequency())
+        return "" if default is None else str(default)
+
     def clean_website(self):
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("Leave this field empty.")
+            raise forms.ValidationError(_("Leave this field empty."))
         return ""
 
     def _parse_custom_amount(self, currency: str) -> int:
         raw = (self.cleaned_data.get("custom_amount") or "").strip()
         if not raw:
-            raise forms.ValidationError("Enter an amount, or choose one of the amounts shown.")
+            raise forms.ValidationError(_("Enter an amount, or choose one of the amounts shown."))
         text = _AMOUNT_NOISE.sub("", raw)
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-            raise forms.ValidationError("Enter the amount in numbers only, for example 1500.")
+            raise forms.ValidationError(_("Enter the amount in numbers only, for example 1500."))
         try:
             value = Decimal(text)
         except InvalidOperation as error:  # pragma: no cover - the regex already rules it out
-            raise forms.ValidationError("Enter the amount in numbers only.") from error
+            raise forms.ValidationError(_("Enter the amount in numbers only.")) from error
         if value <= 0:
-            raise forms.ValidationError("Enter an amount greater than zero.")
+            raise forms.ValidationError(_("Enter an amount greater than zero."))
         if value != value.quantize(Decimal("0.01")):
-            raise forms.ValidationError("Use at most two decimal places, for example 25.50.")
+            raise forms.ValidationError(_("Use at most two decimal places, for example 25.50."))
         return to_minor_units(value, currency)
 
     def clean(self):
@@ -118,18 +129,20 @@ class DonationForm(forms.Form):
 
         choice = (data.get("amount_choice") or "").strip()
         amount = None
-        if choice == OTHER or (not choice and data.get("custom_amount")):
+        if (data.get("custom_amount") or "").strip():
+            choice = OTHER  # one "other amount" input: what the donor typed wins over a preset
+        if choice == OTHER:
             try:
                 amount = self._parse_custom_amount(currency)
             except forms.ValidationError as error:
                 self.add_error("custom_amount", error)
         elif not choice:
-            self.add_error("amount_choice", "Choose an amount, or enter your own.")
+            self.add_error("amount_choice", _("Choose an amount, or enter your own."))
         else:
             presets = self.page.presets_for(currency, frequency)
             if not choice.isdigit() or int(choice) not in presets:
                 self.add_error(
-                    "amount_choice", "Choose one of the amounts shown, or enter your own."
+                    "amount_choice", _("Choose one of the amounts shown, or enter your own.")
                 )
             else:
                 amount = int(choice)
@@ -140,13 +153,17 @@ class DonationForm(forms.Form):
             if amount < minimum:
                 self.add_error(
                     field,
-                    f"The smallest gift we can accept online is {format_money(minimum, currency)}.",
+                    _("The smallest gift we can accept online is %(minimum)s.")
+                    % {"minimum": format_money(minimum, currency)},
                 )
             elif amount > maximum:
                 self.add_error(
                     field,
-                    f"The largest gift we can accept online is {format_money(maximum, currency)}. "
-                    "For a larger gift, please contact us.",
+                    _(
+                        "The largest gift we can accept online is %(maximum)s. "
+                        "For a larger gift, please contact us."
+                    )
+                    % {"maximum": format_money(maximum, currency)},
                 )
             else:
                 fee = 0
@@ -173,9 +190,9 @@ class DonationForm(forms.Form):
                 data["amount"] = amount + fee
 
         if data.get("dedication_type") and not data.get("dedication_name", "").strip():
-            self.add_error("dedication_name", "Enter the name of the person you dedicate it to.")
+            self.add_error("dedication_name", _("Enter the name of the person you dedicate it to."))
         elif data.get("dedication_name", "").strip() and not data.get("dedication_type"):
-            self.add_error("dedication_type", "Choose 'in honour of' or 'in memory of'.")
+            self.add_error("dedication_type", _("Choose 'in honour of' or 'in memory of'."))
         return data
 
     def error_summary(self) -> list[tuple[str, str]]:

@@ -19,15 +19,21 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from donations.money import CURRENCIES, CURRENCY_CHOICES, format_money, minor_per_major
+from donations.money import (
+    CURRENCIES,
+    CURRENCY_CHOICES,
+    format_gift,
+    format_money,
+    minor_per_major,
+)
 from donations.page_form import DonatePageForm
 
 logger = logging.getLogger("ijm.payments")
 
 
 class Frequency(models.TextChoices):
-    ONCE = "once", "One-time"
-    MONTHLY = "monthly", "Monthly"
+    ONCE = "once", _("One-time")
+    MONTHLY = "monthly", _("Monthly")
 
 
 DEFAULT_PRESETS: dict[tuple[str, str], list[int]] = {
@@ -37,6 +43,14 @@ DEFAULT_PRESETS: dict[tuple[str, str], list[int]] = {
     ("USD", Frequency.MONTHLY): [10, 25, 50],
 }
 """Preset amounts in whole pesos or dollars, used when the page has none of its own."""
+
+DEFAULT_CHOSEN: dict[tuple[str, str], int] = {
+    ("PHP", Frequency.ONCE): 1_000,
+    ("PHP", Frequency.MONTHLY): 500,
+    ("USD", Frequency.ONCE): 50,
+    ("USD", Frequency.MONTHLY): 25,
+}
+"""The amount chosen before the donor touches the form, when no preset row is marked default."""
 
 
 class DonatePage(RoutablePageMixin, Page):
@@ -88,10 +102,51 @@ class DonatePage(RoutablePageMixin, Page):
     thank_you_text = RichTextField(
         features=["bold", "italic", "link"],
         help_text="Shown on the thank-you page after the donor's name, amount and frequency.",
-        default=(
-            "<p>Thank you for standing with children in the Philippines. A receipt is on its "
-            "way to your email.</p>"
+        default="<p>Thank you for standing with children in the Philippines.</p>",
+    )
+    thank_you_next_steps = RichTextField(
+        _("what happens next"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_(
+            "Shown under 'What happens next' on the thank-you page, after the line about the "
+            "receipt. Leave empty to show only that line."
         ),
+    )
+    monthly_invitation = models.CharField(
+        _("invitation to give monthly"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Shown to one-time donors on the thank-you page, above a link to the monthly form. "
+            "Leave empty to show no invitation."
+        ),
+    )
+    trust_heading = models.CharField(
+        _("trust panel heading"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "For example 'Your gift, safely'. The panel hides when all its parts are empty."
+        ),
+    )
+    trust_funds = models.TextField(
+        _("what gifts fund"),
+        blank=True,
+        help_text=_("Only what the organisation can stand behind; leave empty rather than guess."),
+    )
+    trust_receipts = models.TextField(
+        _("receipts"), blank=True, help_text=_("How and when donors get their receipt.")
+    )
+    trust_card = models.TextField(
+        _("card payments"),
+        blank=True,
+        help_text=_("Who handles the card. The site never sees card numbers: Stripe does."),
+    )
+    trust_stop_monthly = models.TextField(
+        _("how to stop a monthly gift"),
+        blank=True,
+        help_text=_("A contact line donors can use to stop or change a monthly gift."),
     )
 
     content_panels = [
@@ -114,7 +169,25 @@ class DonatePage(RoutablePageMixin, Page):
             ],
             heading="Limits and fee",
         ),
-        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldPanel("trust_heading"),
+                FieldPanel("trust_funds"),
+                FieldPanel("trust_receipts"),
+                FieldPanel("trust_card"),
+                FieldPanel("trust_stop_monthly"),
+            ],
+            heading=_("Trust panel"),
+            help_text=_("Beside the form. Empty parts are not shown."),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("thank_you_text"),
+                FieldPanel("thank_you_next_steps"),
+                FieldPanel("monthly_invitation"),
+            ],
+            heading=_("Thank-you page"),
+        ),
     ]
 
     parent_page_types = ["pages.HomePage"]
@@ -140,6 +213,36 @@ class DonatePage(RoutablePageMixin, Page):
         whole = sorted(rows) if rows else DEFAULT_PRESETS.get((currency, frequency), [])
         return [amount * minor_per_major(currency) for amount in whole]
 
+    def default_for(self, currency: str, frequency: str, presets=None) -> int | None:
+        """The preset (minor units) chosen before the donor touches the form, if any.
+
+        A row marked default wins; without page rows, the built-in choice; else the first.
+        """
+        rows = [
+            p
+            for p in (self.presets.all() if presets is None else presets)
+            if p.currency == currency and p.frequency == frequency
+        ]
+        per_major = minor_per_major(currency)
+        marked = [p.amount for p in rows if p.is_default]
+        if marked:
+            return marked[0] * per_major
+        amounts = self.presets_for(currency, frequency, rows)
+        if not rows and DEFAULT_CHOSEN.get((currency, frequency)):
+            return DEFAULT_CHOSEN[(currency, frequency)] * per_major
+        return amounts[0] if amounts else None
+
+    @property
+    def trust_parts(self) -> list[tuple[str, str]]:
+        """(heading, text) of each trust panel part staff filled in, in the panel's order."""
+        parts = [
+            (_("What your gift funds"), self.trust_funds),
+            (_("Your receipt"), self.trust_receipts),
+            (_("Your card"), self.trust_card),
+            (_("Stopping a monthly gift"), self.trust_stop_monthly),
+        ]
+        return [(heading, text.strip()) for heading, text in parts if text and text.strip()]
+
     def limits_for(self, currency: str) -> tuple[int, int]:
         """(minimum, maximum) gift in minor units."""
         per_major = minor_per_major(currency)
@@ -154,8 +257,13 @@ class DonatePage(RoutablePageMixin, Page):
                 "currency": currency,
                 "frequency": frequency,
                 "frequency_label": Frequency(frequency).label,
+                "default": self.default_for(currency, frequency, presets),
                 "amounts": [
-                    (amount, format_money(amount, currency))
+                    (
+                        amount,
+                        format_money(amount, currency),
+                        format_gift(amount, currency, frequency),
+                    )
                     for amount in self.presets_for(currency, frequency, presets)
                 ],
             }
@@ -191,9 +299,24 @@ class DonationPreset(Orderable):
         help_text="Whole pesos or dollars, for example 1000.",
         validators=[MinValueValidator(1)],
     )
+    is_default = models.BooleanField(
+        _("chosen by default"),
+        default=False,
+        help_text=_(
+            "Already chosen when the form opens, for this currency and frequency. "
+            "Mark one per currency and frequency."
+        ),
+    )
 
     panels = [
-        FieldRowPanel([FieldPanel("currency"), FieldPanel("frequency"), FieldPanel("amount")])
+        FieldRowPanel(
+            [
+                FieldPanel("currency"),
+                FieldPanel("frequency"),
+                FieldPanel("amount"),
+                FieldPanel("is_default"),
+            ]
+        )
     ]
 
     def __str__(self):
@@ -204,13 +327,13 @@ class RecurringGift(models.Model):
     """A monthly gift: one Stripe subscription. Each month's payment is its own Donation."""
 
     class Status(models.TextChoices):
-        INCOMPLETE = "incomplete", "Incomplete"
-        ACTIVE = "active", "Active"
-        PAST_DUE = "past_due", "Past due"
-        UNPAID = "unpaid", "Unpaid"
-        PAUSED = "paused", "Paused"
-        CANCELED = "canceled", "Cancelled"
-        INCOMPLETE_EXPIRED = "incomplete_expired", "Incomplete, expired"
+        INCOMPLETE = "incomplete", _("Incomplete")
+        ACTIVE = "active", _("Active")
+        PAST_DUE = "past_due", _("Past due")
+        UNPAID = "unpaid", _("Unpaid")
+        PAUSED = "paused", _("Paused")
+        CANCELED = "canceled", _("Cancelled")
+        INCOMPLETE_EXPIRED = "incomplete_expired", _("Incomplete, expired")
 
     ENDED = {Status.CANCELED, Status.INCOMPLETE_EXPIRED}
 
@@ -228,6 +351,12 @@ class RecurringGift(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_("When Finance erased the donor's name and email (donations/erasure.py)."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -239,6 +368,11 @@ class RecurringGift(models.Model):
     @property
     def amount_display(self) -> str:
         return format_money(self.amount, self.currency)
+
+    @property
+    def donor_label(self) -> str:
+        """The donor's name in Finance's listings, or a plain note once it was erased."""
+        return _("Personal data erased") if self.erased_at else self.donor_name
 
     def apply_stripe_status(self, status: str, at=None) -> bool:
         """Take the subscription's status from Stripe unless ours is newer or already ended."""
@@ -263,16 +397,16 @@ class Donation(models.Model):
     wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
-        REFUNDED = "refunded", "Refunded"
-        DISPUTED = "disputed", "Disputed"
+        PENDING = "pending", _("Pending")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded")
+        DISPUTED = "disputed", _("Disputed")
 
     class Dedication(models.TextChoices):
-        HONOUR = "honour", "In honour of"
-        MEMORY = "memory", "In memory of"
+        HONOUR = "honour", _("In honour of")
+        MEMORY = "memory", _("In memory of")
 
     # Which statuses each status may be reached from. Everything else is a step back.
     ALLOWED_FROM = {
@@ -347,9 +481,19 @@ class Donation(models.Model):
     failure_note_sent_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the note about this failed payment was emailed.")
     )
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When Finance erased the donor's personal data; the amount and Stripe's payment "
+            "references are kept for the accounts."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("erase_donor", _("Can erase a donor's personal data"))]
 
     def __str__(self):
         return f"{self.amount_display} {self.get_frequency_display().lower()} ({self.status})"
@@ -357,6 +501,11 @@ class Donation(models.Model):
     @property
     def amount_display(self) -> str:
         return format_money(self.amount, self.currency)
+
+    @property
+    def donor_label(self) -> str:
+        """The donor's name in Finance's listings, or a plain note once it was erased."""
+        return _("Personal data erased") if self.erased_at else self.donor_name
 
     @property
     def payment_went_through(self) -> bool | None:
@@ -382,8 +531,14 @@ class Donation(models.Model):
         return ""
 
     def _fill_stripe_ids(self, **ids) -> list[str]:
-        """Record Stripe ids we did not know yet; an id once set is never replaced."""
+        """Record Stripe ids we did not know yet; an id once set is never replaced.
+
+        After erasure the customer reference (which leads to the donor at Stripe) stays erased,
+        whatever a late webhook or ``reconcile_donations`` brings.
+        """
         changed = []
+        if self.erased_at:
+            ids.pop("stripe_customer_id", None)
         for field, value in ids.items():
             if value and not getattr(self, field):
                 setattr(self, field, value)

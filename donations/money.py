@@ -6,11 +6,15 @@ an amount to a person (page, receipt, admin listing, export) goes through :func:
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 CURRENCIES: dict[str, dict] = {
-    "PHP": {"symbol": "₱", "exponent": 2, "name": "Philippine pesos"},
-    "USD": {"symbol": "$", "exponent": 2, "name": "US dollars"},
+    "PHP": {"symbol": "₱", "exponent": 2, "name": _("Philippine pesos")},
+    "USD": {"symbol": "US$", "exponent": 2, "name": _("US dollars")},
 }
-CURRENCY_CHOICES = [(code, f"{code} ({data['symbol']})") for code, data in CURRENCIES.items()]
+"""``US$``, never a bare ``$``: on a Philippine site a bare dollar sign is ambiguous."""
+CURRENCY_CHOICES = [("PHP", _("₱ Pesos")), ("USD", _("US$ Dollars"))]
 
 
 def minor_per_major(currency: str) -> int:
@@ -27,7 +31,7 @@ def to_minor_units(amount: Decimal | int | str, currency: str) -> int:
 
 
 def format_money(amount: int, currency: str) -> str:
-    """``150000, "PHP"`` → ``₱1,500``; ``2550, "USD"`` → ``$25.50``.
+    """``150000, "PHP"`` → ``₱1,500``; ``2550, "USD"`` → ``US$25.50``.
 
     Whole amounts drop the decimals (donors think in round numbers); anything else shows them.
     Unknown currencies fall back to the code, so an odd Stripe event never breaks a page.
@@ -41,3 +45,11 @@ def format_money(amount: int, currency: str) -> str:
     whole, cents = divmod(abs(int(amount)), per_major)
     text = f"{whole:,}" if cents == 0 else f"{whole:,}.{cents:0{data['exponent']}d}"
     return f"{sign}{data['symbol']}{text}"
+
+
+def format_gift(amount: int, currency: str, frequency: str) -> str:
+    """``100000, "PHP", "monthly"`` → ``₱1,000 a month`` (one space); once → ``₱1,000``."""
+    text = format_money(amount, currency)
+    if frequency == "monthly":
+        return gettext("%(amount)s a month") % {"amount": text}
+    return text

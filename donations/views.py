@@ -17,6 +17,7 @@ from donations import stripe_client, webhooks
 from donations.checkout import CheckoutBusy, CheckoutUnavailable, start_checkout
 from donations.forms import OTHER, DonationForm
 from donations.models import DonatePage, Donation, Frequency
+from donations.money import format_gift
 from ijm_site import page_cache
 
 logger = logging.getLogger("ijm.payments")
@@ -58,7 +59,7 @@ def _render(request, page: DonatePage, form: DonationForm, status=200, **extra):
         preset_groups=page.preset_groups(),
         selected_currency=form.selected_currency(),
         selected_frequency=form.selected_frequency(),
-        selected_amount=form.selected("amount_choice"),
+        selected_amount=form.selected_amount(),
         other_choice=OTHER,
         giving_available=stripe_client.is_configured(),
         **extra,
@@ -68,13 +69,11 @@ def _render(request, page: DonatePage, form: DonationForm, status=200, **extra):
 
 def _cancel_url(request, page: DonatePage, data: dict) -> str:
     """Back to the form with the donor's choices (never their name or email) kept."""
-    choices = {
-        "currency": data["currency"],
-        "frequency": data["frequency"],
-        "amount_choice": data.get("amount_choice") or OTHER,
-    }
-    if (data.get("amount_choice") or OTHER) == OTHER:
-        choices["custom_amount"] = data.get("custom_amount", "")
+    choices = {"currency": data["currency"], "frequency": data["frequency"]}
+    if (data.get("custom_amount") or "").strip():
+        choices["custom_amount"] = data["custom_amount"].strip()
+    else:
+        choices["amount_choice"] = data.get("amount_choice") or OTHER
     if data.get("cover_fee"):
         choices["cover_fee"] = "on"
     return request.build_absolute_uri(page.url + "?" + urlencode(choices))
@@ -162,9 +161,22 @@ def thank_you_view(request, page: DonatePage):
         gift_failed=went_through is False,
         donor_name=donation.donor_name,
         amount_display=donation.amount_display,
+        gift_display=format_gift(donation.amount, donation.currency, donation.frequency),
+        reference=donation.receipt_number,
         frequency=Frequency(donation.frequency),
+        stories_url=_stories_url(),
+        monthly_url=page.url
+        + "?"
+        + urlencode({"currency": donation.currency, "frequency": Frequency.MONTHLY}),
     )
     return TemplateResponse(request, "donations/thank_you.html", context)
+
+
+def _stories_url() -> str:
+    from pages.models import StoryIndexPage
+
+    stories = StoryIndexPage.objects.live().public().first()
+    return stories.url if stories else ""
 
 
 def _session_complete(donation: Donation) -> bool:

@@ -181,8 +181,8 @@ def test_the_home_panel_totals_each_currency(gifts):
     usd = next(r for r in totals["rows"] if r["currency"] == "USD")
     assert php["last_30"] == "₱1,000"  # ₱1,500 less a ₱500 refund; the pending and old excluded
     assert php["last_30_count"] == 1
-    assert usd["last_30"] == "$25"
-    assert usd["active_monthly"] == 1 and usd["active_monthly_amount"] == "$25"
+    assert usd["last_30"] == "US$25"
+    assert usd["active_monthly"] == 1 and usd["active_monthly_amount"] == "US$25"
     assert totals["active_monthly"] == 1
 
 

@@ -84,8 +84,8 @@ def test_a_donor_gives_once_and_monthly_and_finance_sees_each_payment_once(
     ben = [r for r in rows if r["Donor email"] == "ben@example.com"]
     assert [(r["Status"], r["Amount"], r["Frequency"]) for r in ana] == [("paid", "₱1,500", "once")]
     assert [(r["Status"], r["Amount"], r["Frequency"]) for r in ben] == [
-        ("paid", "$25", "monthly"),
-        ("paid", "$25", "monthly"),
+        ("paid", "US$25", "monthly"),
+        ("paid", "US$25", "monthly"),
     ]
 
     # A refund turns the one-time gift to refunded.

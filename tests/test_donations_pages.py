@@ -72,9 +72,9 @@ def test_a_call_to_action_with_its_own_page_links_there(client, seeded_site):
 
 def test_the_one_money_formatter():
     assert format_money(150000, "PHP") == "₱1,500"
-    assert format_money(2550, "USD") == "$25.50"
-    assert format_money(5, "USD") == "$0.05"
-    assert format_money(-2500, "usd") == "-$25"
+    assert format_money(2550, "USD") == "US$25.50"
+    assert format_money(5, "USD") == "US$0.05"
+    assert format_money(-2500, "usd") == "-US$25"
     assert format_money(1234, "EUR") == "EUR 12.34"
     assert to_minor_units("25.505", "USD") == 2551
     with pytest.raises(ValueError):

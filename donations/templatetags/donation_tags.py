@@ -1,7 +1,11 @@
+"""Template tags other apps' templates use to point at giving, without importing donations."""
+
+from urllib.parse import urlencode
+
 from django import template
 from django.core.cache import cache
 
-from donations.models import DonatePage
+from donations.models import DonatePage, Frequency
 from donations.money import format_money
 
 register = template.Library()
@@ -27,3 +31,33 @@ def donate_url() -> str:
 @register.filter
 def money(amount, currency) -> str:
     return format_money(int(amount or 0), currency)
+
+
+def find_live_donate_page() -> DonatePage | None:
+    return DonatePage.objects.live().public().first()
+
+
+@register.inclusion_tag("donations/includes/donate_ask.html")
+def donate_ask(currency: str = "PHP"):
+    """The ask at the end of a story: a heading and the donate page's one-time presets as links.
+
+    Each link carries its choice (``DonatePage.choice_params``) so the form opens with that
+    amount chosen: a donor gives in one more click. Renders nothing without a live donate page.
+    """
+    page = find_live_donate_page()
+    if page is None:
+        return {"page": None}
+    presets = list(page.presets.all())
+    frequency = Frequency.ONCE
+    default = page.default_for(currency, frequency, presets)
+    amounts = [
+        {
+            "label": format_money(amount, currency),
+            "url": page.url
+            + "?"
+            + urlencode({"currency": currency, "frequency": frequency, "amount_choice": amount}),
+            "is_default": amount == default,
+        }
+        for amount in page.presets_for(currency, frequency, presets)
+    ]
+    return {"page": page, "amounts": amounts}

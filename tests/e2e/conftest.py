@@ -44,10 +44,13 @@ def served_site(tmp_path_factory, fake_stripe_server):
     The browser talks plain HTTP to gunicorn, as the TLS proxy would; the header tests send the
     proxy's X-Forwarded-Proto themselves.
     """
+    workdir = tmp_path_factory.mktemp("served-site")
     site = ServedSite(
-        tmp_path_factory.mktemp("served-site"),
+        workdir,
         {
             "SECURE_SSL_REDIRECT": "0",
+            # Counters of this run only: a second run within 10 minutes must not be rate limited.
+            "RATE_LIMIT_CACHE_DIR": str(workdir / "rate-limits"),
             "STRIPE_API_BASE": fake_stripe_server.url,
             "STRIPE_SECRET_KEY": "sk_test_e2e",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_e2e",
