@@ -17,8 +17,9 @@ from our own records, and an erased gift never takes a Stripe customer reference
 (:meth:`Donation._fill_stripe_ids`).
 
 After erasing, inside the same transaction, the signal :data:`donor_erased` is sent
-(``sender=Donation``, ``email``, ``by_user``, ``erasure``) so other apps (the donor portal's
-audit lines) erase their own copies; a receiver that raises undoes the whole erasure.
+(``sender=Donation``, ``email``, ``by_user``, ``erasure``, ``monthly_gift_ids``) so other apps
+(the donor portal's audit lines) erase their own copies; a receiver that raises undoes the whole
+erasure. The gift ids matter because the gifts' own email is already blank when it is sent.
 """
 
 import logging
@@ -37,7 +38,8 @@ from ijm_site.taskqueue.models import QueuedEmail
 logger = logging.getLogger("ijm.payments")
 
 donor_erased = Signal()
-"""Sent after a donor's personal data was erased: ``email``, ``by_user``, ``erasure``."""
+"""Sent after a donor's personal data was erased: ``email``, ``by_user``, ``erasure``,
+``monthly_gift_ids`` (the erased monthly gifts)."""
 
 DONATION_TASKS = ("donations.tasks.send_receipt", "donations.tasks.send_failed_payment_note")
 """Tasks whose first argument is a donation id (their rendered emails name the donor)."""
@@ -159,7 +161,13 @@ def erase_donor(email: str, *, by_user) -> Erasure:
         task_ids += _task_results_for(EMAIL_TASKS, set(email_ids))
         DBTaskResult.objects.filter(pk__in=task_ids).delete()
         erasure = Erasure(len(donations), len(gifts), len(task_ids))
-        donor_erased.send(sender=Donation, email=email.strip(), by_user=by_user, erasure=erasure)
+        donor_erased.send(
+            sender=Donation,
+            email=email.strip(),
+            by_user=by_user,
+            erasure=erasure,
+            monthly_gift_ids=[gift.pk for gift in gifts],
+        )
     logger.info(
         "donor erased by user=%s donations=%s monthly_gifts=%s task_results=%s",
         getattr(by_user, "pk", None), erasure.donations, erasure.monthly_gifts,

@@ -13,4 +13,7 @@ class DonorPortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from donor_portal import receivers  # noqa: F401 - connects to donations' signals
+        from donor_portal import (  # noqa: F401 - connect to donations' signals
+            erasure,
+            receivers,
+        )

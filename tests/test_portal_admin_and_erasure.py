@@ -35,7 +35,7 @@ def test_finance_sees_who_changed_what_when_and_from_where(changed_gift):
     assert response.status_code == 200
     text = visible_text(response.content.decode())
     assert "maria@example.com" in text and "127.0.0.1" in text
-    assert "Amount changed" in text and "$25 → $10" in text
+    assert "Amount changed" in text and "US$25 → US$10" in text
     assert "Cancelled" in text and "Moving abroad" in text
     assert finance.get(f"{CHANGES}?export=csv").status_code == 200
 
@@ -86,3 +86,33 @@ def test_finance_filters_the_changes_by_gift_number(changed_gift, monthly_gift, 
     theirs = visible_text(finance.get(f"{CHANGES}?gift={other.pk}").content.decode())
     assert "Moving abroad" in mine and "paused until later" not in mine
     assert "paused until later" in theirs and "Moving abroad" not in theirs
+
+
+def test_finance_erasing_a_donor_also_erases_the_portals_copies(changed_gift):
+    """donations' erase_donor blanks the gift's own email before it tells the portal, so the
+    portal finds the audit lines by gift, and drops the stored sign-in tasks naming the donor."""
+    from django_tasks_db.models import DBTaskResult
+
+    from donations.erasure import erase_donor
+    from donor_portal.erasure import SIGN_IN_TASK
+
+    changed_gift.refresh_from_db()
+    assert changed_gift.status == "canceled"
+    GiftChange.objects.update(actor_kind=GiftChange.Actor.STRIPE, actor="Stripe")
+    for address in ("Maria@Example.com", "someone.else@example.com"):
+        DBTaskResult.objects.create(
+            task_path=SIGN_IN_TASK,
+            args_kwargs={"args": [address], "kwargs": {}},
+            queue_name="email",
+            backend_name="background",
+            run_after=timezone.now(),
+            status="SUCCESSFUL",
+        )
+
+    erase_donor("maria@example.com", by_user=None)
+
+    assert GiftChange.objects.count() == 2
+    assert not GiftChange.objects.exclude(client_address=None).exists()
+    assert not GiftChange.objects.exclude(reason="").exists()
+    [kept] = DBTaskResult.objects.filter(task_path=SIGN_IN_TASK)
+    assert kept.args_kwargs["args"] == ["someone.else@example.com"]
