@@ -193,3 +193,16 @@ def test_the_access_log_never_shows_a_query_string():
     assert "%(U)s" in gunicorn_conf.access_log_format
     for with_query in ("%(r)s", "%(q)s", "%(u)s"):
         assert with_query not in gunicorn_conf.access_log_format
+
+
+def test_the_donate_page_links_monthly_donors_to_the_request_form(client, donate_page, fake_stripe):
+    """DESIGN.md's contract: a link with "manage" in its text, to the request form (never a
+    sign-in link)."""
+    html = client.get(donate_page.url).content.decode()
+    [(href, text)] = [
+        (href, text)
+        for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]*)</a>', html)
+        if "manage" in text.lower()
+    ]
+    assert href == PORTAL and "token" not in href
+    assert client.get(href).status_code == 200

@@ -255,7 +255,12 @@ PRIVACY = {
             "How long we keep it",
             "<p>We keep the record of each gift (amount, currency, date and payment references) "
             "for as long as our accounting obligations require. Your name and email are kept with "
-            "it until you ask us to delete them.</p>",
+            "it until you ask us to delete them.</p>"
+            "<p>If you give monthly, you can change, pause or stop your gift yourself on the "
+            "“Manage my monthly gift” page: we email you a sign-in link that works once "
+            "and for 30 minutes. Each change you make there is recorded (what changed, when, and "
+            "the internet address it came from) so that we can answer questions about your gift. "
+            "The internet address is deleted after 90 days; the rest is kept with the gift.</p>",
         ),
         (
             "Asking us to delete your details",
