@@ -42,13 +42,13 @@ def test_lowering_the_amount_goes_to_stripe_then_our_records(
     donor.refresh_from_db()
     assert donor.amount == 1000
     page = visible_text(client.get(MANAGE).content.decode())
-    assert "$10 a month" in page and "is now $10 from the next payment" in page
+    assert "US$10 a month" in page and "is now US$10 from the next payment" in page
     [line] = GiftChange.objects.filter(gift=donor)
     assert (line.actor, line.action, line.before, line.after) == (
         "maria@example.com",
         "amount",
-        "$25",
-        "$10",
+        "US$25",
+        "US$10",
     )
     assert line.client_address == "127.0.0.1"
     # Stripe's webhook for the same change brings nothing new: no second line.
@@ -60,7 +60,7 @@ def test_an_amount_outside_the_page_limits_is_refused_and_kept(client, donor, fa
     response = client.post(f"{MANAGE}{donor.pk}/amount/", {"amount": "2"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The smallest monthly gift is $5." in visible_text(html)
+    assert "The smallest monthly gift is US$5." in visible_text(html)
     assert 'value="2"' in html
     response = client.post(f"{MANAGE}{donor.pk}/amount/", {"amount": "lots"})
     assert "Enter the amount as a number" in visible_text(response.content.decode())
@@ -204,7 +204,7 @@ def test_a_change_made_in_stripes_dashboard_is_recorded_from_the_webhook(
     donor.refresh_from_db()
     assert donor.amount == 5000
     [line] = GiftChange.objects.filter(gift=donor)
-    assert (line.actor_kind, line.before, line.after) == ("stripe", "$25", "$50")
+    assert (line.actor_kind, line.before, line.after) == ("stripe", "US$25", "US$50")
     assert line.client_address is None
 
 
@@ -216,7 +216,7 @@ def test_the_manage_page_shows_the_next_payment_and_past_payments(
     deliver_events(fake_stripe, post_event)
     text = visible_text(client.get(MANAGE).content.decode())
     assert "Next payment" in text and "Past payments" in text
-    assert text.count("$25 Paid") == 2
+    assert text.count("US$25 Paid") == 2
     assert RecurringGift.objects.get().status == "active"
 
 

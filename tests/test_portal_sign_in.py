@@ -43,6 +43,7 @@ def test_the_email_holds_a_link_to_a_button_that_signs_in_once(client, monthly_g
     [message] = mail.outbox
     url = sign_in_url(message)
     assert "30 minutes" in message.body
+    assert "your monthly gift to IJM Philippines:" in message.body
     path = url.split("://", 1)[1].split("/", 1)[1]
 
     page = client.get("/" + path)  # what a mail scanner does: spends nothing
@@ -54,7 +55,7 @@ def test_the_email_holds_a_link_to_a_button_that_signs_in_once(client, monthly_g
     signed_in = client.post(PORTAL + "sign-in/", {"token": token})
     assert signed_in.status_code == 303 and signed_in["Location"] == MANAGE  # token left the URL
     assert signed_in["Referrer-Policy"] == "no-referrer"
-    assert "$25 a month" in visible_text(client.get(MANAGE).content.decode())
+    assert "US$25 a month" in visible_text(client.get(MANAGE).content.decode())
 
     again = Client().post(PORTAL + "sign-in/", {"token": token})
     assert again.status_code == 400
@@ -90,7 +91,7 @@ def test_a_link_is_bound_to_its_email(client, monthly_gift):
     theirs = monthly_gift(email="jose@example.com", amount_choice="1000")
     sign_in(client, "jose@example.com")
     text = visible_text(client.get(MANAGE).content.decode())
-    assert "$10 a month" in text and "$25 a month" not in text
+    assert "US$10 a month" in text and "US$25 a month" not in text
     assert f"/manage/{theirs.pk}/" in client.get(MANAGE).content.decode()
     assert f"/manage/{mine.pk}/" not in client.get(MANAGE).content.decode()
 

@@ -36,7 +36,7 @@ def test_each_donor_gets_one_statement_per_year_and_a_rerun_sends_nothing(
     monthly_gift, fake_stripe, post_event
 ):
     year = timezone.localdate().year
-    monthly_gift(email="maria@example.com")  # $25 a month, paid now
+    monthly_gift(email="maria@example.com")  # US$25 a month, paid now
     _one_time("MARIA@example.com", 100_000, "PHP")
     _one_time("maria@example.com", 50_000, "PHP", refunded=50_000)
     _one_time("jose@example.com", 2_000, "USD", refunded=500)
@@ -49,9 +49,10 @@ def test_each_donor_gets_one_statement_per_year_and_a_rerun_sends_nothing(
     maria = statements["maria@example.com"].body
     assert "Gifts in PHP" in maria and "Gifts in USD" in maria
     assert "Paid: ₱1,500" in maria and "Refunded: ₱500" in maria and "Total given: ₱1,000" in maria
-    assert "Total given: $25" in maria and "Monthly" in maria and "One-time" in maria
-    assert "refunded $5" in statements["jose@example.com"].body
-    assert "Total given: $15" in statements["jose@example.com"].body
+    assert "Total given: US$25" in maria and "Monthly" in maria and "One-time" in maria
+    assert "Thank you for giving to IJM Philippines in" in maria
+    assert "refunded US$5" in statements["jose@example.com"].body
+    assert "Total given: US$15" in statements["jose@example.com"].body
     assert not GivingStatement.objects.exclude(email="").exists()  # addresses forgotten once sent
 
     mail.outbox.clear()
@@ -73,6 +74,6 @@ def test_a_monthly_donor_prints_their_own_statement(client, monthly_gift, fake_s
     sign_in(client, "maria@example.com")
     assert f"/manage/statement/{year}/" in client.get(MANAGE).content.decode()
     text = visible_text(client.get(f"{MANAGE}statement/{year}/").content.decode())
-    assert f"Giving statement {year}" in text and "Total given $25" in text
-    assert "$20" not in text
+    assert f"Giving statement {year}" in text and "Total given US$25" in text
+    assert "US$20" not in text
     assert client.get(f"{MANAGE}statement/{year + 1}/").status_code == 404

@@ -100,10 +100,10 @@ def post_fake(stripe_fake, path: str) -> None:
 
 def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fake, smtp, phone):
     fake = stripe_fake.fake
-    # A monthly gift of $10 (the first preset) through the donate page and the fake Checkout.
+    # A monthly gift of US$10 (the first preset) through the donate page and the fake Checkout.
     phone.goto(site.url + "/donate/?frequency=monthly&currency=USD")
     fill_gift(phone, "Maria Santos", "maria@example.com")
-    phone.get_by_role("button", name="Continue to secure payment").click()
+    phone.get_by_role("button", name="Give US$10 a month").click()
     phone.wait_for_url("**/donate/thank-you/?session_id=cs_*")
     wait_for_status(site, "maria@example.com", "paid")
     [receipt] = mails_to(smtp, "maria@example.com", "receipt", count=1)
@@ -122,13 +122,13 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     phone.get_by_role("button", name="Continue to my monthly gift").click()
     phone.wait_for_url("**/monthly-gift/manage/")
     assert "token" not in phone.url
-    assert "$10 a month" in phone.locator("main").inner_text()
+    assert "US$10 a month" in phone.locator("main").inner_text()
 
     # Lower the amount, pause, resume, update the card.
     phone.get_by_label("New monthly amount").fill("5")
     phone.get_by_role("button", name="Change my monthly amount").click()
     phone.wait_for_url("**/monthly-gift/manage/")
-    assert "$5 a month" in phone.locator("h2").first.inner_text()
+    assert "US$5 a month" in phone.locator("h2").first.inner_text()
 
     phone.get_by_label("2 months").check()
     phone.get_by_role("button", name="Pause my monthly gift").click()
@@ -178,7 +178,7 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     phone.wait_for_url("**/admin/")
     phone.goto(site.url + "/admin/monthly-gift-changes/")
     listing = phone.locator("main").inner_text()
-    for shown in ("Amount changed", "$10 → $5", "Paused", "Resumed", "Card update opened",
+    for shown in ("Amount changed", "US$10 → US$5", "Paused", "Resumed", "Card update opened",
                   "Payment failed", "Cancelled", "Moving abroad", "maria@example.com"):  # fmt: skip
         assert shown in listing, shown
 
@@ -186,7 +186,7 @@ def test_a_monthly_donor_manages_their_gift_and_finance_sees_it(site, stripe_fak
     year = str(date.today().year)
     assert "1 statement(s)" in manage_py(site, "send_giving_statements", "--year", year)
     statements = mails_to(smtp, "maria@example.com", "giving statement", count=1)
-    assert len(statements) == 1 and "Total given: $10" in text_of(statements[0])
+    assert len(statements) == 1 and "Total given: US$10" in text_of(statements[0])
     assert "0 statement(s)" in manage_py(site, "send_giving_statements", "--year", year)
     time.sleep(2)
     assert len(mails_to(smtp, "maria@example.com", "giving statement", count=2, timeout=1)) == 1
