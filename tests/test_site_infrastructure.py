@@ -111,3 +111,12 @@ def test_database_url_selects_postgresql():
         "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
     )
     assert result.stdout.strip() == "django.db.backends.postgresql ijm"
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = _settings_in_subprocess(
+        {"DEBUG": "1", "DATABASE_URL": ""},
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("db.sqlite3")
