@@ -29,11 +29,11 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from donations.models import Donation, RecurringGift
 from ijm_site.taskqueue.models import QueuedEmail
+from ijm_site.taskqueue.records import find_stored_tasks
 
 logger = logging.getLogger("ijm.payments")
 
@@ -99,19 +99,6 @@ def find_erasure_plan(email: str) -> ErasurePlan:
     )
 
 
-def _task_results_for(task_paths: tuple[str, ...], first_args: set[int]) -> list:
-    """Stored tasks whose first argument is one of these ids, except one running right now."""
-    results = DBTaskResult.objects.filter(task_path__in=task_paths).exclude(
-        status=TaskResultStatus.RUNNING
-    )
-    found = []
-    for result in results.only("id", "args_kwargs").iterator():
-        args = (result.args_kwargs or {}).get("args") or [None]
-        if args[0] in first_args:
-            found.append(result.pk)
-    return found
-
-
 def _emails_to(email: str) -> list[int]:
     """The site's queued or sent emails with this address among their recipients."""
     wanted = email.strip().lower()
@@ -157,8 +144,9 @@ def erase_donor(email: str, *, by_user) -> Erasure:
         )
         email_ids = _emails_to(email)
         QueuedEmail.objects.filter(pk__in=email_ids).update(recipients=[], subject="", message=None)
-        task_ids = _task_results_for(DONATION_TASKS, {d.pk for d in donations})
-        task_ids += _task_results_for(EMAIL_TASKS, set(email_ids))
+        donation_ids = {d.pk for d in donations}
+        task_ids = find_stored_tasks(DONATION_TASKS, donation_ids.__contains__)
+        task_ids += find_stored_tasks(EMAIL_TASKS, set(email_ids).__contains__)
         DBTaskResult.objects.filter(pk__in=task_ids).delete()
         erasure = Erasure(len(donations), len(gifts), len(task_ids))
         donor_erased.send(

@@ -10,11 +10,11 @@ carry the address as their argument, so those (and finished statement tasks) go.
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from donations.erasure import donor_erased
 from donor_portal.models import GiftChange, GivingStatement, email_digest
+from ijm_site.taskqueue.records import find_stored_tasks
 
 SIGN_IN_TASK = "donor_portal.tasks.send_sign_in_link"
 
@@ -34,14 +34,9 @@ def erase_for_email(email: str, *, gift_ids=()) -> dict[str, int]:
     statements, _deleted = GivingStatement.objects.filter(
         Q(email_digest=email_digest(address)) | Q(email__iexact=address)
     ).delete()
-    tasks = [
-        row.pk
-        for row in DBTaskResult.objects.filter(task_path=SIGN_IN_TASK)
-        .exclude(status=TaskResultStatus.RUNNING)
-        .only("id", "args_kwargs")
-        .iterator()
-        if str(((row.args_kwargs or {}).get("args") or [""])[0]).strip().lower() == address.lower()
-    ]
+    tasks = find_stored_tasks(
+        (SIGN_IN_TASK,), lambda arg: str(arg).strip().lower() == address.lower()
+    )
     DBTaskResult.objects.filter(pk__in=tasks).delete()
     return {
         "audit_lines": cleared,

@@ -31,6 +31,18 @@ def counts() -> dict:
     )
 
 
+def find_stored_tasks(task_paths, first_arg_matches) -> list[int]:
+    """Ids of the stored tasks of ``task_paths`` whose first argument ``first_arg_matches``,
+    except one running right now (erasure removes what the queue keeps about a person)."""
+    results = DBTaskResult.objects.filter(task_path__in=task_paths).exclude(status="RUNNING")
+    found = []
+    for result in results.only("id", "args_kwargs").iterator():
+        args = (result.args_kwargs or {}).get("args") or [None]
+        if first_arg_matches(args[0]):
+            found.append(result.pk)
+    return found
+
+
 def describe(row: DBTaskResult) -> str:
     """A line a person can read: what the task sends, and about which record."""
     from ijm_site.taskqueue.models import QueuedEmail
