@@ -8,6 +8,7 @@ ever moves forward, whatever order Stripe's events arrive in.
 
 import logging
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -202,6 +203,11 @@ class DonatePage(RoutablePageMixin, Page):
     def fee_percentage_display(self) -> str:
         """``3.50`` → ``3.5``, ``3.00`` → ``3``: how a donor reads a percentage."""
         return format(self.fee_percentage.normalize(), "f")
+
+    def url_with_choices(self, **choices) -> str:
+        """This page's URL with a donor's choices (names from ``choice_params``) in its query,
+        so the form opens with them chosen."""
+        return f"{self.url}?{urlencode(choices)}"
 
     def presets_for(self, currency: str, frequency: str, presets=None) -> list[int]:
         """Preset amounts in minor units, smallest first (``presets``: rows already read)."""

@@ -3,7 +3,6 @@
 import logging
 import re
 import uuid
-from urllib.parse import urlencode
 
 import stripe
 from django.http import HttpResponse, HttpResponseRedirect
@@ -76,7 +75,7 @@ def _cancel_url(request, page: DonatePage, data: dict) -> str:
         choices["amount_choice"] = data.get("amount_choice") or OTHER
     if data.get("cover_fee"):
         choices["cover_fee"] = "on"
-    return request.build_absolute_uri(page.url + "?" + urlencode(choices))
+    return request.build_absolute_uri(page.url_with_choices(**choices))
 
 
 def donate_view(request, page: DonatePage):
@@ -165,9 +164,7 @@ def thank_you_view(request, page: DonatePage):
         reference=donation.receipt_number,
         frequency=Frequency(donation.frequency),
         stories_url=_stories_url(),
-        monthly_url=page.url
-        + "?"
-        + urlencode({"currency": donation.currency, "frequency": Frequency.MONTHLY}),
+        monthly_url=page.url_with_choices(currency=donation.currency, frequency=Frequency.MONTHLY),
     )
     return TemplateResponse(request, "donations/thank_you.html", context)
 

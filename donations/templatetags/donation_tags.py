@@ -1,7 +1,5 @@
 """Template tags other apps' templates use to point at giving, without importing donations."""
 
-from urllib.parse import urlencode
-
 from django import template
 from django.core.cache import cache
 
@@ -17,7 +15,7 @@ def donate_page_url() -> str:
     """The live DonatePage's URL: one query at most, then cached until a page is published."""
     url = cache.get(DONATE_PAGE_CACHE_KEY)
     if url is None:
-        page = DonatePage.objects.live().public().only("url_path", "path", "depth").first()
+        page = find_live_donate_page()
         url = (page.get_url() or "") if page else ""
         cache.set(DONATE_PAGE_CACHE_KEY, url, 300)
     return url
@@ -53,9 +51,9 @@ def donate_ask(currency: str = "PHP"):
     amounts = [
         {
             "label": format_money(amount, currency),
-            "url": page.url
-            + "?"
-            + urlencode({"currency": currency, "frequency": frequency, "amount_choice": amount}),
+            "url": page.url_with_choices(
+                currency=currency, frequency=frequency, amount_choice=amount
+            ),
             "is_default": amount == default,
         }
         for amount in page.presets_for(currency, frequency, presets)
