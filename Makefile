@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run serve bench bench-spike lighthouse browser test lint format migrate seed clean
+.PHONY: install messages run serve bench bench-spike lighthouse browser test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -14,7 +14,19 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# Translations: `make messages` gathers every marked string into locale/fil (then translate the
+# new entries); `make install` compiles them (GNU gettext's msgfmt, as Django's compilemessages).
+MO_FILES := locale/fil/LC_MESSAGES/django.mo
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check --output-file=$@ $<
+
+MESSAGES_IGNORE := --ignore='.venv/*' --ignore='node_modules/*' --ignore='tests/*' \
+	--ignore='scripts/*' --ignore='staticfiles/*' --ignore='media/*' --ignore='private-media/*'
+messages: install
+	DJANGO_SETTINGS_MODULE=ijm_site.settings_test $(PY) manage.py makemessages --locale fil \
+		--no-obsolete --add-location file $(MESSAGES_IGNORE)
+
+install: $(VENV)/.installed $(MO_FILES)
 
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput

@@ -12,6 +12,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ijm_site.client_address import parse_trusted_proxies
+from ijm_site.locales import register_filipino
+
+register_filipino()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
     "ijm_site.taskqueue",
     "django_tasks_db",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -242,10 +247,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Two languages, one site: English at /, Filipino under /fil/ (README, "Languages"). Django ships
+# no Filipino locale, so ijm_site/locales.py registers it (names, formats) and our own catalogue in
+# locale/ carries every string the site shows, Django's month and day names included.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fil", "Filipino")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ijm_site.formats"]
 TIME_ZONE = "Asia/Manila"
 USE_I18N = True
 USE_TZ = True
+# One page tree per language (Wagtail's localisation); the admin itself stays in English, the
+# language Wagtail's own interface and our staff work in.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
