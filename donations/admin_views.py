@@ -76,7 +76,7 @@ class ReadOnlyGiftViewSet(ModelViewSet):
 class DonationViewSet(ReadOnlyGiftViewSet):
     model = Donation
     icon = "pick"
-    menu_label = "Donations"
+    menu_label = _("Donations")
     menu_name = "donations"
     name = "donations"
     menu_order = 250
@@ -84,11 +84,11 @@ class DonationViewSet(ReadOnlyGiftViewSet):
     list_display = [
         Column("donor_name", label=_("Donor"), accessor="donor_label"),
         Column("amount_display", label=_("Amount"), sort_key="amount"),
-        Column("frequency", label="Frequency", accessor="get_frequency_display"),
-        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("frequency", label=_("Frequency"), accessor="get_frequency_display"),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("attention", label=_("Check"), accessor="attention_label"),
         "donor_email",
-        DateColumn("created_at", label="Date", sort_key="created_at"),
+        DateColumn("created_at", label=_("Date"), sort_key="created_at"),
     ]
     list_filter = {
         "status": ["exact"],
@@ -130,14 +130,14 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "attention_reason",
     ]
     export_headings = {
-        "receipt_number": "Receipt number",
-        "created_at": "Created",
-        "paid_at": "Paid",
-        "amount": "Amount (minor units)",
-        "amount_display": "Amount",
-        "fee_amount": "Fee cover (minor units)",
-        "refunded_amount": "Refunded (minor units)",
-        "recurring_gift_id": "Monthly gift id",
+        "receipt_number": _("Receipt number"),
+        "created_at": _("Created"),
+        "paid_at": _("Paid"),
+        "amount": _("Amount (minor units)"),
+        "amount_display": _("Amount"),
+        "fee_amount": _("Fee cover (minor units)"),
+        "refunded_amount": _("Refunded (minor units)"),
+        "recurring_gift_id": _("Monthly gift id"),
     }
     export_filename = "donations"
     inspect_view_fields = [
@@ -176,15 +176,15 @@ class DonationViewSet(ReadOnlyGiftViewSet):
 class RecurringGiftViewSet(ReadOnlyGiftViewSet):
     model = RecurringGift
     icon = "repeat"
-    menu_label = "Monthly gifts"
+    menu_label = _("Monthly gifts")
     name = "monthly-gifts"
     menu_order = 251
     list_display = [
         Column("donor_name", label=_("Donor"), accessor="donor_label"),
         Column("amount_display", label=_("Amount a month"), sort_key="amount"),
-        Column("status", label="Status", accessor="get_status_display", sort_key="status"),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         "donor_email",
-        DateColumn("created_at", label="Started", sort_key="created_at"),
+        DateColumn("created_at", label=_("Started"), sort_key="created_at"),
     ]
     list_filter = {"status": ["exact"], "currency": ["exact"], "created_at": ["date__gte"]}
     search_fields = ["donor_email", "donor_name", "stripe_subscription_id", "stripe_customer_id"]
@@ -202,7 +202,10 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
         "stripe_customer_id",
         "canceled_at",
     ]
-    export_headings = {"amount": "Amount (minor units)", "amount_display": "Amount a month"}
+    export_headings = {
+        "amount": _("Amount (minor units)"),
+        "amount_display": _("Amount a month"),
+    }
     export_filename = "monthly-gifts"
     inspect_view_fields = [
         "amount_display",

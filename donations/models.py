@@ -64,45 +64,45 @@ class DonatePage(RoutablePageMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
-        help_text="A few words above the form on why a gift matters.",
+        help_text=_("A few words above the form on why a gift matters."),
         default=(
             "<p>Your gift helps rescue children from online sexual exploitation, bring "
             "offenders to justice and walk with survivors as they heal.</p>"
         ),
     )
     php_minimum = models.PositiveIntegerField(
-        "smallest gift in pesos",
+        _("smallest gift in pesos"),
         default=100,
         validators=[MinValueValidator(50)],
-        help_text="Whole pesos. Stripe cannot take less than about ₱30.",
+        help_text=_("Whole pesos. Stripe cannot take less than about ₱30."),
     )
     php_maximum = models.PositiveIntegerField(
-        "largest gift in pesos",
+        _("largest gift in pesos"),
         default=1_000_000,
-        help_text="Whole pesos. Larger gifts are asked to contact us.",
+        help_text=_("Whole pesos. Larger gifts are asked to contact us."),
     )
     usd_minimum = models.PositiveIntegerField(
-        "smallest gift in US dollars",
+        _("smallest gift in US dollars"),
         default=5,
         validators=[MinValueValidator(1)],
-        help_text="Whole dollars.",
+        help_text=_("Whole dollars."),
     )
     usd_maximum = models.PositiveIntegerField(
-        "largest gift in US dollars",
+        _("largest gift in US dollars"),
         default=25_000,
-        help_text="Whole dollars. Larger gifts are asked to contact us.",
+        help_text=_("Whole dollars. Larger gifts are asked to contact us."),
     )
     fee_percentage = models.DecimalField(
-        "processing fee (%)",
+        _("processing fee (%)"),
         max_digits=4,
         decimal_places=2,
         default=Decimal("3.50"),
         validators=[MinValueValidator(0), MaxValueValidator(20)],
-        help_text="Added to the gift when a donor ticks 'cover the processing fee'.",
+        help_text=_("Added to the gift when a donor ticks 'cover the processing fee'."),
     )
     thank_you_text = RichTextField(
         features=["bold", "italic", "link"],
-        help_text="Shown on the thank-you page after the donor's name, amount and frequency.",
+        help_text=_("Shown on the thank-you page after the donor's name, amount and frequency."),
         default="<p>Thank you for standing with children in the Philippines.</p>",
     )
     thank_you_next_steps = RichTextField(
@@ -155,11 +155,13 @@ class DonatePage(RoutablePageMixin, Page):
         FieldPanel("intro"),
         InlinePanel(
             "presets",
-            heading="Preset amounts",
-            label="Preset amount",
+            heading=_("Preset amounts"),
+            label=_("Preset amount"),
             help_text=(
-                "The amount buttons donors tap. A currency and frequency with no rows here "
-                "uses the defaults."
+                _(
+                    "The amount buttons donors tap. A currency and frequency with no rows here "
+                    "uses the defaults."
+                )
             ),
         ),
         MultiFieldPanel(
@@ -168,7 +170,7 @@ class DonatePage(RoutablePageMixin, Page):
                 FieldRowPanel([FieldPanel("usd_minimum"), FieldPanel("usd_maximum")]),
                 FieldPanel("fee_percentage"),
             ],
-            heading="Limits and fee",
+            heading=_("Limits and fee"),
         ),
         MultiFieldPanel(
             [
@@ -197,7 +199,7 @@ class DonatePage(RoutablePageMixin, Page):
     base_form_class = DonatePageForm
 
     class Meta:
-        verbose_name = "donate page"
+        verbose_name = _("donate page")
 
     @property
     def fee_percentage_display(self) -> str:
@@ -293,16 +295,16 @@ class DonatePage(RoutablePageMixin, Page):
 class DonationPreset(Orderable):
     page = ParentalKey(DonatePage, on_delete=models.CASCADE, related_name="presets")
     currency = models.CharField(
-        max_length=3, choices=CURRENCY_CHOICES, default="PHP", help_text="Pesos or US dollars."
+        max_length=3, choices=CURRENCY_CHOICES, default="PHP", help_text=_("Pesos or US dollars.")
     )
     frequency = models.CharField(
         max_length=10,
         choices=Frequency.choices,
         default=Frequency.ONCE,
-        help_text="One-time or monthly gifts.",
+        help_text=_("One-time or monthly gifts."),
     )
     amount = models.PositiveIntegerField(
-        help_text="Whole pesos or dollars, for example 1000.",
+        help_text=_("Whole pesos or dollars, for example 1000."),
         validators=[MinValueValidator(1)],
     )
     is_default = models.BooleanField(
@@ -345,11 +347,11 @@ class RecurringGift(models.Model):
 
     stripe_subscription_id = models.CharField(max_length=255, unique=True)
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
-    amount = models.PositiveIntegerField(help_text="Monthly amount in minor units.")
+    amount = models.PositiveIntegerField(help_text=_("Monthly amount in minor units."))
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     status_changed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When Stripe made the status we hold."
+        null=True, blank=True, help_text=_("When Stripe made the status we hold.")
     )
     donor_name = models.CharField(max_length=120)
     donor_email = models.EmailField()
@@ -366,7 +368,7 @@ class RecurringGift(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "monthly gift"
+        verbose_name = _("monthly gift")
 
     def __str__(self):
         return f"{self.amount_display} monthly from {self.donor_name}"
@@ -423,9 +425,9 @@ class Donation(models.Model):
         Status.REFUNDED: {Status.PENDING, Status.PAID, Status.DISPUTED},
     }
 
-    amount = models.PositiveIntegerField(help_text="Total charged, in minor units.")
+    amount = models.PositiveIntegerField(help_text=_("Total charged, in minor units."))
     fee_amount = models.PositiveIntegerField(
-        default=0, help_text="Part of the amount the donor added to cover the processing fee."
+        default=0, help_text=_("Part of the amount the donor added to cover the processing fee.")
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
@@ -439,7 +441,7 @@ class Donation(models.Model):
     donor_name = models.CharField(max_length=120)
     donor_email = models.EmailField(db_index=True)
     is_anonymous = models.BooleanField(
-        default=False, help_text="The donor asked not to be named publicly."
+        default=False, help_text=_("The donor asked not to be named publicly.")
     )
     dedication_type = models.CharField(max_length=10, choices=Dedication.choices, blank=True)
     dedication_name = models.CharField(max_length=120, blank=True)
@@ -463,7 +465,7 @@ class Donation(models.Model):
     stripe_customer_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=2000, blank=True, editable=False)
     form_token = models.UUIDField(
-        null=True, blank=True, unique=True, editable=False, help_text="Stops a second checkout."
+        null=True, blank=True, unique=True, editable=False, help_text=_("Stops a second checkout.")
     )
 
     needs_attention = models.BooleanField(
@@ -675,7 +677,7 @@ class StripeEvent(models.Model):
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)
     livemode = models.BooleanField(default=False)
-    created = models.DateTimeField(help_text="When Stripe created the event.")
+    created = models.DateTimeField(help_text=_("When Stripe created the event."))
     processed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
@@ -7,7 +8,7 @@ class SiteConfig(AppConfig):
     (`pages`, `donations`) use it; it never imports them."""
 
     name = "ijm_site"
-    verbose_name = "Site plumbing"
+    verbose_name = _("Site plumbing")
 
     def ready(self):
         from ijm_site import checks, page_cache  # noqa: F401 - checks register on import

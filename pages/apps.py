@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PagesConfig(AppConfig):
     name = "pages"
-    verbose_name = "Site pages"
+    verbose_name = _("Site pages")
 
     def ready(self):
         from pages import renditions, story_content_lock

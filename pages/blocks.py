@@ -39,21 +39,23 @@ class ParagraphBlock(blocks.RichTextBlock):
         kwargs.setdefault("features", ["bold", "italic", "link", "ol", "ul"])
         kwargs.setdefault("icon", "pilcrow")
         kwargs.setdefault("template", "blocks/paragraph.html")
-        kwargs.setdefault("description", "A paragraph of text with bold, italic, links and lists.")
+        kwargs.setdefault(
+            "description", _("A paragraph of text with bold, italic, links and lists.")
+        )
         kwargs.setdefault("preview_value", PREVIEW_RICH_TEXT)
         super().__init__(**kwargs)
 
 
 class TextSectionBlock(blocks.StructBlock):
-    heading = HeadingBlock(required=False, help_text="Optional. Shown as the section's title.")
+    heading = HeadingBlock(required=False, help_text=_("Optional. Shown as the section's title."))
     text = ParagraphBlock(features=["bold", "italic", "link", "ol", "ul", "h3"])
 
     class Meta:
         icon = "doc-full"
         template = "blocks/text_section.html"
-        label = "Text section"
+        label = _("Text section")
         group = CONTENT
-        description = "A titled section of free text, such as the mission statement."
+        description = _("A titled section of free text, such as the mission statement.")
         preview_value = {
             "heading": "Our mission",
             "text": "<p>IJM works with the Philippine government, international law enforcement, "
@@ -65,17 +67,19 @@ class ProblemBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(
         max_length=60,
         required=False,
-        help_text="A short label above the title, e.g. 'The problem'.",
+        help_text=_("A short label above the title, e.g. 'The problem'."),
     )
-    heading = HeadingBlock(help_text="The section's title, e.g. the name of the crime.")
-    text = ParagraphBlock(help_text="Explain the problem in plain words, a few short paragraphs.")
+    heading = HeadingBlock(help_text=_("The section's title, e.g. the name of the crime."))
+    text = ParagraphBlock(
+        help_text=_("Explain the problem in plain words, a few short paragraphs.")
+    )
 
     class Meta:
         icon = "warning"
         template = "blocks/problem.html"
-        label = "The problem"
+        label = _("The problem")
         group = SECTIONS
-        description = "Explains the crime: what it is and who it harms."
+        description = _("Explains the crime: what it is and who it harms.")
         preview_value = {
             "kicker": "The problem",
             "heading": "Online sexual exploitation of children (OSEC)",
@@ -110,8 +114,8 @@ PILLAR_ILLUSTRATIONS = [
 
 
 class PillarBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=60, help_text="e.g. 'Law enforcement'.")
-    text = blocks.TextBlock(help_text="One or two sentences on what IJM does here.")
+    title = blocks.CharBlock(max_length=60, help_text=_("e.g. 'Law enforcement'."))
+    text = blocks.TextBlock(help_text=_("One or two sentences on what IJM does here."))
     illustration = blocks.ChoiceBlock(
         choices=PILLAR_ILLUSTRATIONS,
         required=False,
@@ -125,29 +129,29 @@ class PillarBlock(blocks.StructBlock):
     class Meta:
         icon = "tick-inverse"
         template = "blocks/pillar.html"
-        label = "Pillar"
-        description = "One part of the response."
+        label = _("Pillar")
+        description = _("One part of the response.")
         preview_value = PILLAR_PREVIEW
 
 
 class PillarsBlock(blocks.StructBlock):
-    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The response'.")
-    heading = HeadingBlock(help_text="The section's title.")
+    kicker = blocks.CharBlock(max_length=60, required=False, help_text=_("e.g. 'The response'."))
+    heading = HeadingBlock(help_text=_("The section's title."))
     pillars = blocks.ListBlock(
         PillarBlock(),
         min_num=1,
         max_num=6,
         collapsed=True,
         form_attrs=add_button_label(_("Add pillar")),
-        help_text="One to six pillars.",
+        help_text=_("One to six pillars."),
     )
 
     class Meta:
         icon = "list-ul"
         template = "blocks/pillars.html"
-        label = "The response (pillars)"
+        label = _("The response (pillars)")
         group = SECTIONS
-        description = "The pillars of the response: law enforcement, prosecution, aftercare."
+        description = _("The pillars of the response: law enforcement, prosecution, aftercare.")
         preview_value = {
             "kicker": "The response",
             "heading": "IJM works with the Philippine government against this crime",
@@ -166,22 +170,22 @@ class PillarsBlock(blocks.StructBlock):
         }
 
 
-FACT_NEEDS_SOURCE = (
+FACT_NEEDS_SOURCE = _(
     "Say who published this figure, e.g. 'UK National Crime Agency'. "
     "A figure is never shown without its source."
 )
-FACT_NEEDS_YEAR = "Give the year of the figure, e.g. 2021. A figure is never shown without it."
+FACT_NEEDS_YEAR = _("Give the year of the figure, e.g. 2021. A figure is never shown without it.")
 
 
 class FactBlock(blocks.StructBlock):
-    figure = blocks.CharBlock(max_length=40, help_text="The number itself, e.g. '750,000'.")
-    label = blocks.TextBlock(help_text="What the number counts, in a short sentence.")
+    figure = blocks.CharBlock(max_length=40, help_text=_("The number itself, e.g. '750,000'."))
+    label = blocks.TextBlock(help_text=_("What the number counts, in a short sentence."))
     source = blocks.CharBlock(
         max_length=200,
-        help_text="Who published the figure, e.g. 'UK National Crime Agency'. Required.",
+        help_text=_("Who published the figure, e.g. 'UK National Crime Agency'. Required."),
     )
     year = blocks.IntegerBlock(
-        min_value=1900, max_value=2100, help_text="The year of the figure, e.g. 2021. Required."
+        min_value=1900, max_value=2100, help_text=_("The year of the figure, e.g. 2021. Required.")
     )
     qualifier = blocks.CharBlock(
         max_length=40,
@@ -196,8 +200,8 @@ class FactBlock(blocks.StructBlock):
     class Meta:
         icon = "info-circle"
         template = "blocks/fact.html"
-        label = "Fact"
-        description = "A figure with its label, its source and its year."
+        label = _("Fact")
+        description = _("A figure with its label, its source and its year.")
         preview_value = FACT_PREVIEW
 
     def clean(self, value):
@@ -213,24 +217,24 @@ class FactBlock(blocks.StructBlock):
 
 
 class FactsBlock(blocks.StructBlock):
-    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'The facts'.")
-    heading = HeadingBlock(help_text="The section's title, e.g. 'A global hotspot'.")
-    text = ParagraphBlock(required=False, help_text="Optional statements before the figures.")
+    kicker = blocks.CharBlock(max_length=60, required=False, help_text=_("e.g. 'The facts'."))
+    heading = HeadingBlock(help_text=_("The section's title, e.g. 'A global hotspot'."))
+    text = ParagraphBlock(required=False, help_text=_("Optional statements before the figures."))
     facts = blocks.ListBlock(
         FactBlock(),
         min_num=1,
         max_num=8,
         collapsed=True,
         form_attrs=add_button_label(_("Add fact")),
-        help_text="One to eight figures, each with its source.",
+        help_text=_("One to eight figures, each with its source."),
     )
 
     class Meta:
         icon = "table"
         template = "blocks/facts.html"
-        label = "The facts"
+        label = _("The facts")
         group = SECTIONS
-        description = "Key figures, each with its source and year."
+        description = _("Key figures, each with its source and year.")
         preview_value = {
             "kicker": "The facts",
             "heading": "A global hotspot",
@@ -240,18 +244,22 @@ class FactsBlock(blocks.StructBlock):
 
 
 class FeaturedStoryBlock(blocks.StructBlock):
-    kicker = blocks.CharBlock(max_length=60, required=False, help_text="e.g. 'A survivor's story'.")
-    story = blocks.PageChooserBlock(page_type="pages.StoryPage", help_text="The story to feature.")
+    kicker = blocks.CharBlock(
+        max_length=60, required=False, help_text=_("e.g. 'A survivor's story'.")
+    )
+    story = blocks.PageChooserBlock(
+        page_type="pages.StoryPage", help_text=_("The story to feature.")
+    )
     link_text = blocks.CharBlock(
-        max_length=60, default="Read the story", help_text="The words of the link to the story."
+        max_length=60, default="Read the story", help_text=_("The words of the link to the story.")
     )
 
     class Meta:
         icon = "user"
         template = "blocks/featured_story.html"
-        label = "Featured story"
+        label = _("Featured story")
         group = SECTIONS
-        description = "Shows one survivor's story with a link to read it in full."
+        description = _("Shows one survivor's story with a link to read it in full.")
 
     def get_preview_value(self):
         from pages.models import StoryPage
@@ -261,38 +269,38 @@ class FeaturedStoryBlock(blocks.StructBlock):
 
 
 class MilestoneBlock(blocks.StructBlock):
-    year = blocks.IntegerBlock(min_value=1900, max_value=2100, help_text="e.g. 2016.")
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100, help_text=_("e.g. 2016."))
     text = ParagraphBlock(
-        features=["bold", "italic", "link"], help_text="What happened that year, in a sentence."
+        features=["bold", "italic", "link"], help_text=_("What happened that year, in a sentence.")
     )
 
     class Meta:
         icon = "date"
         template = "blocks/milestone.html"
-        label = "Milestone"
-        description = "One year on the timeline."
+        label = _("Milestone")
+        description = _("One year on the timeline.")
         preview_value = MILESTONE_PREVIEW
 
 
 class MilestonesBlock(blocks.StructBlock):
     kicker = blocks.CharBlock(
-        max_length=60, required=False, help_text="Optional short label above the title."
+        max_length=60, required=False, help_text=_("Optional short label above the title.")
     )
-    heading = HeadingBlock(help_text="The section's title, e.g. 'Milestones'.")
+    heading = HeadingBlock(help_text=_("The section's title, e.g. 'Milestones'."))
     milestones = blocks.ListBlock(
         MilestoneBlock(),
         min_num=1,
         collapsed=True,
         form_attrs=add_button_label(_("Add milestone")),
-        help_text="One entry per year, oldest first.",
+        help_text=_("One entry per year, oldest first."),
     )
 
     class Meta:
         icon = "history"
         template = "blocks/milestones.html"
-        label = "Milestones timeline"
+        label = _("Milestones timeline")
         group = SECTIONS
-        description = "A timeline of years and what happened in each."
+        description = _("A timeline of years and what happened in each.")
         preview_value = {
             "heading": "Milestones",
             "milestones": [
@@ -306,21 +314,25 @@ class MilestonesBlock(blocks.StructBlock):
 
 
 class DonateCallToActionBlock(blocks.StructBlock):
-    heading = HeadingBlock(help_text="e.g. 'Help bring children to safety'.")
-    text = blocks.TextBlock(required=False, help_text="Optional. One sentence on what a gift does.")
+    heading = HeadingBlock(help_text=_("e.g. 'Help bring children to safety'."))
+    text = blocks.TextBlock(
+        required=False, help_text=_("Optional. One sentence on what a gift does.")
+    )
     page = blocks.PageChooserBlock(
-        required=False, help_text="The donate page. Leave empty to use the site's donate page."
+        required=False, help_text=_("The donate page. Leave empty to use the site's donate page.")
     )
     button_text = blocks.CharBlock(
-        max_length=40, default="Donate", help_text="The words on the button. Keep 'Donate' in it."
+        max_length=40,
+        default="Donate",
+        help_text=_("The words on the button. Keep 'Donate' in it."),
     )
 
     class Meta:
         icon = "pick"
         template = "blocks/donate_cta.html"
-        label = "Donate call to action"
+        label = _("Donate call to action")
         group = SECTIONS
-        description = "Invites visitors to give, with a large Donate button."
+        description = _("Invites visitors to give, with a large Donate button.")
         preview_value = {
             "heading": "Help bring children to safety",
             "text": "Your gift supports rescue, prosecution and aftercare.",
@@ -366,19 +378,21 @@ class HopeBlock(blocks.StructBlock):
 
 
 class ContactBlock(blocks.StructBlock):
-    heading = HeadingBlock(default="Contact us", help_text="The section's title.")
+    heading = HeadingBlock(default="Contact us", help_text=_("The section's title."))
     text = blocks.TextBlock(
         required=False,
-        help_text="Optional sentence above the details. The details themselves come from "
-        "Settings → Organisation details.",
+        help_text=_(
+            "Optional sentence above the details. The details themselves come from "
+            "Settings → Organisation details."
+        ),
     )
 
     class Meta:
         icon = "mail"
         template = "blocks/contact.html"
-        label = "Contact details"
+        label = _("Contact details")
         group = SECTIONS
-        description = (
+        description = _(
             "The organisation's address, phone, fax, web address and email, taken from the "
             "site settings, so they are edited in one place."
         )
@@ -386,19 +400,21 @@ class ContactBlock(blocks.StructBlock):
 
 
 class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(help_text="The words quoted, without quotation marks.")
+    quote = blocks.TextBlock(help_text=_("The words quoted, without quotation marks."))
     attribution = blocks.CharBlock(
         max_length=120,
         required=False,
-        help_text="Optional. Who said it. For a survivor, only their pseudonym, never a real name.",
+        help_text=_(
+            "Optional. Who said it. For a survivor, only their pseudonym, never a real name."
+        ),
     )
 
     class Meta:
         icon = "openquote"
         template = "blocks/quote.html"
-        label = "Quote"
+        label = _("Quote")
         group = CONTENT
-        description = "A quotation set apart from the text."
+        description = _("A quotation set apart from the text.")
         preview_value = {
             "quote": "Today, he feels the happiest while playing and the safest at home.",
             "attribution": "",
@@ -412,7 +428,7 @@ class ContentImageBlock(ImageBlock):
         kwargs.setdefault("icon", "image")
         kwargs.setdefault("template", "blocks/image.html")
         kwargs.setdefault("group", CONTENT)
-        kwargs.setdefault("description", "A photo with alt text (or marked decorative).")
+        kwargs.setdefault("description", _("A photo with alt text (or marked decorative)."))
         super().__init__(**kwargs)
 
     def get_preview_value(self):

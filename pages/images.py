@@ -11,6 +11,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.utils.file import hash_filelike
 
@@ -19,21 +20,24 @@ from pages.image_privacy import strip_metadata
 
 class SiteImage(AbstractImage):
     description = models.CharField(
-        "description (alt text)",
+        _("description (alt text)"),
         blank=True,
         max_length=255,
         default="",
         help_text=(
-            "What the picture shows, in a sentence, for people who can't see it: screen readers "
-            "read it out. Needed before the image can be a page's main picture. Never a name."
+            _(
+                "What the picture shows, in a sentence, for people who can't see it: screen "
+                "readers read it out. Needed before the image can be a page's main picture. Never "
+                "a name."
+            )
         ),
     )
 
     admin_form_fields = Image.admin_form_fields
 
     class Meta(AbstractImage.Meta):
-        verbose_name = "image"
-        verbose_name_plural = "images"
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

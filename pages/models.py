@@ -24,7 +24,7 @@ from pages.seed.additions import SeedAddition  # noqa: F401  (a model of this ap
 from pages.settings import OrganisationSettings  # noqa: F401  (models of this app)
 from pages.sharing import SharingMixin
 
-IMAGE_NEEDS_DESCRIPTION = (
+IMAGE_NEEDS_DESCRIPTION = _(
     "This image has no description, which screen readers read out instead of the picture. "
     "Add one in Images (edit the image, fill in 'Description'), or choose another image."
 )
@@ -39,24 +39,26 @@ def require_image_description(page, field_name: str) -> None:
 
 class HomePage(SharingMixin, Page):
     hero_kicker = models.CharField(
-        max_length=60, blank=True, help_text="A short line above the title, e.g. 'IJM Philippines'."
+        max_length=60,
+        blank=True,
+        help_text=_("A short line above the title, e.g. 'IJM Philippines'."),
     )
     hero_heading = models.CharField(
-        max_length=160, help_text="The big title visitors see first. Keep it short."
+        max_length=160, help_text=_("The big title visitors see first. Keep it short.")
     )
-    hero_text = models.TextField(blank=True, help_text="One or two sentences under the title.")
+    hero_text = models.TextField(blank=True, help_text=_("One or two sentences under the title."))
     hero_image = models.ForeignKey(
         "pages.SiteImage",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Optional. Never a photo in which a child can be recognised.",
+        help_text=_("Optional. Never a photo in which a child can be recognised."),
     )
     body = StreamField(
         HomeSectionsBlock(),
         blank=True,
-        help_text="The sections of the home page. Add, remove and drag them into order.",
+        help_text=_("The sections of the home page. Add, remove and drag them into order."),
     )
 
     content_panels = [
@@ -68,7 +70,7 @@ class HomePage(SharingMixin, Page):
                 FieldPanel("hero_text"),
                 FieldPanel("hero_image"),
             ],
-            heading="Hero",
+            heading=_("Hero"),
         ),
         FieldPanel("body"),
     ]
@@ -85,7 +87,7 @@ class HomePage(SharingMixin, Page):
     main_image_field = "hero_image"
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _("home page")
 
     def clean(self):
         super().clean()
@@ -96,11 +98,11 @@ class HomePage(SharingMixin, Page):
 
 
 class StandardPage(SharingMixin, Page):
-    intro = models.TextField(blank=True, help_text="A short summary shown under the title.")
+    intro = models.TextField(blank=True, help_text=_("A short summary shown under the title."))
     body = StreamField(
         BodyBlock(),
         blank=True,
-        help_text="The page's text, pictures and quotes. Add, remove and drag them into order.",
+        help_text=_("The page's text, pictures and quotes. Add, remove and drag them into order."),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
@@ -110,7 +112,7 @@ class StandardPage(SharingMixin, Page):
     subpage_types = ["pages.StandardPage"]
 
     class Meta:
-        verbose_name = "standard page"
+        verbose_name = _("standard page")
 
     def get_meta_description(self) -> str:
         return self.search_description or self.intro
@@ -121,7 +123,7 @@ class StoryIndexPage(SharingMixin, Page):
     intro = RichTextField(
         blank=True,
         features=["bold", "italic", "link"],
-        help_text="A few words above the list of stories.",
+        help_text=_("A few words above the list of stories."),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -133,7 +135,7 @@ class StoryIndexPage(SharingMixin, Page):
     stories_per_page = 12
 
     class Meta:
-        verbose_name = "story index page"
+        verbose_name = _("story index page")
 
     def get_meta_description(self) -> str:
         return self.search_description or strip_tags(self.intro)
@@ -165,12 +167,14 @@ class StoryPage(SharingMixin, Page):
         max_length=120,
         default="*A pseudonym",
         help_text=(
-            "Shown under the title of every story, e.g. '*A pseudonym'. The name used is never "
-            "the survivor's real name. It can't be left empty."
+            _(
+                "Shown under the title of every story, e.g. '*A pseudonym'. The name used is never "
+                "the survivor's real name. It can't be left empty."
+            )
         ),
     )
     summary = models.TextField(
-        help_text="One or two sentences used on the home page and in story listings."
+        help_text=_("One or two sentences used on the home page and in story listings.")
     )
     image = models.ForeignKey(
         "pages.SiteImage",
@@ -179,11 +183,14 @@ class StoryPage(SharingMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=(
-            "Optional. Never a photo in which the survivor, their family, home, school or street "
-            "can be recognised. Give the image a description (alt text) in the image library."
+            _(
+                "Optional. Never a photo in which the survivor, their family, home, school or "
+                "street can be recognised. Give the image a description (alt text) in the image "
+                "library."
+            )
         ),
     )
-    body = StreamField(BodyBlock(), help_text="The story, in paragraphs.")
+    body = StreamField(BodyBlock(), help_text=_("The story, in paragraphs."))
 
     base_form_class = StoryPageForm
 
@@ -199,7 +206,7 @@ class StoryPage(SharingMixin, Page):
                 FieldPanel("confirm_consent_on_file"),
                 FieldPanel("confirm_no_identifying_detail"),
             ],
-            heading="Safeguarding",
+            heading=_("Safeguarding"),
             help_text=CONFIRMATION_HELP,
         ),
     ]
@@ -210,7 +217,7 @@ class StoryPage(SharingMixin, Page):
     main_image_field = "image"
 
     class Meta:
-        verbose_name = "story page"
+        verbose_name = _("story page")
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
@@ -220,7 +227,11 @@ class StoryPage(SharingMixin, Page):
         self.pseudonym_note = (self.pseudonym_note or "").strip()
         if not self.pseudonym_note:
             raise ValidationError(
-                {"pseudonym_note": "Every story says its name is a pseudonym, e.g. '*A pseudonym'."}
+                {
+                    "pseudonym_note": _(
+                        "Every story says its name is a pseudonym, e.g. '*A pseudonym'."
+                    )
+                }
             )
         require_image_description(self, "image")
 

@@ -36,26 +36,34 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
-CONSENT_LABEL = "Consent is on file"
-CONSENT_HELP = (
+CONSENT_LABEL = gettext_lazy("Consent is on file")
+CONSENT_HELP = gettext_lazy(
     "Tick to confirm the survivor's (or their guardian's) consent to share this story is on file."
 )
-ANONYMITY_LABEL = "No identifying detail"
-ANONYMITY_HELP = (
+ANONYMITY_LABEL = gettext_lazy("No identifying detail")
+ANONYMITY_HELP = gettext_lazy(
     "Tick to confirm the story holds no real name, school, street or face, in the text or in "
     "any photo."
 )
-CONFIRMATION_HELP = (
+CONFIRMATION_HELP = gettext_lazy(
     "Tick both each time you publish, schedule, submit for approval or approve a story. "
     "A confirmation covers only the version saved with it: any later change needs a fresh one. "
     "Wagtail records who confirmed and when."
 )
 WHAT_IS_MISSING = {
-    "consent_on_file": "that the survivor's consent is on file",
-    "no_identifying_detail": (
+    "consent_on_file": gettext_lazy("that the survivor's consent is on file"),
+    "no_identifying_detail": gettext_lazy(
         "that the story holds no identifying detail (no real name, school, street or face)"
     ),
 }
+
+
+def describe_missing(missing: list[str]) -> str:
+    """The unconfirmed points in words, for the messages that say what to tick."""
+    if len(missing) == 2:
+        first, second = (WHAT_IS_MISSING[field] for field in missing)
+        return gettext("%(first)s and %(second)s") % {"first": first, "second": second}
+    return ", ".join(str(WHAT_IS_MISSING[field]) for field in missing)
 
 
 class StoryConfirmation(models.Model):
@@ -74,12 +82,12 @@ class StoryConfirmation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Empty when the site confirmed it itself (the seed content).",
+        help_text=gettext_lazy("Empty when the site confirmed it itself (the seed content)."),
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "story safeguarding confirmation"
+        verbose_name = gettext_lazy("story safeguarding confirmation")
 
     def __str__(self):
         who = self.confirmed_by or "the site"
@@ -100,11 +108,14 @@ class StoryNotConfirmedError(Exception):
     def __init__(self, page, missing: list[str]):
         self.page_id = page.pk
         self.missing = missing
-        what = " and ".join(WHAT_IS_MISSING[field] for field in missing)
-        title = getattr(page, "title", "This story")
+        title = getattr(page, "title", None) or gettext("This story")
         super().__init__(
-            f"“{title}” was not published: for this version, no editor has confirmed {what}. "
-            "Open the story, tick both confirmations under “Safeguarding” and publish again."
+            gettext(
+                "“%(title)s” was not published: for this version, no editor has confirmed "
+                "%(what)s. Open the story, tick both confirmations under “Safeguarding” and "
+                "publish again."
+            )
+            % {"title": title, "what": describe_missing(missing)}
         )
 
 

@@ -13,20 +13,20 @@ class OrganisationSettings(BaseSiteSetting):
     name = models.CharField(
         max_length=120,
         default="IJM Philippines",
-        help_text="Shown in the header, the footer and page titles.",
+        help_text=_("Shown in the header, the footer and page titles."),
     )
     tagline = models.CharField(
         max_length=255,
         blank=True,
-        help_text="One line shown in the footer under the name.",
+        help_text=_("One line shown in the footer under the name."),
     )
-    address = models.TextField(blank=True, help_text="One line of the address per line.")
-    phone = models.CharField(max_length=40, blank=True, help_text="e.g. '632 8 637 3983'.")
-    fax = models.CharField(max_length=40, blank=True, help_text="Optional.")
+    address = models.TextField(blank=True, help_text=_("One line of the address per line."))
+    phone = models.CharField(max_length=40, blank=True, help_text=_("e.g. '632 8 637 3983'."))
+    fax = models.CharField(max_length=40, blank=True, help_text=_("Optional."))
     web_address = models.URLField(
-        blank=True, help_text="The full address, e.g. 'https://www.osec.ijm.org'."
+        blank=True, help_text=_("The full address, e.g. 'https://www.osec.ijm.org'.")
     )
-    email = models.EmailField(blank=True, help_text="A public address visitors may write to.")
+    email = models.EmailField(blank=True, help_text=_("A public address visitors may write to."))
     facebook_url = models.URLField("Facebook", blank=True, help_text=SOCIAL_HELP)
     x_url = models.URLField("X (Twitter)", blank=True, help_text=SOCIAL_HELP)
     instagram_url = models.URLField("Instagram", blank=True, help_text=SOCIAL_HELP)
@@ -38,11 +38,13 @@ class OrganisationSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="default sharing image",
+        verbose_name=_("default sharing image"),
         help_text=(
-            "Shown when a page without a picture of its own is shared on social media or in "
-            "messaging apps. 1200×630 pixels works best. Never a recognisable child. Left empty, "
-            "the site's own illustrated picture is used."
+            _(
+                "Shown when a page without a picture of its own is shared on social media or in "
+                "messaging apps. 1200×630 pixels works best. Never a recognisable child. Left "
+                "empty, the site's own illustrated picture is used."
+            )
         ),
     )
     privacy_page = models.ForeignKey(
@@ -59,7 +61,7 @@ class OrganisationSettings(BaseSiteSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading="Organisation"),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading=_("Organisation")),
         MultiFieldPanel(
             [
                 FieldPanel("address"),
@@ -68,7 +70,7 @@ class OrganisationSettings(BaseSiteSetting):
                 FieldPanel("web_address"),
                 FieldPanel("email"),
             ],
-            heading="Contact details",
+            heading=_("Contact details"),
         ),
         MultiFieldPanel(
             [
@@ -78,14 +80,14 @@ class OrganisationSettings(BaseSiteSetting):
                 FieldPanel("youtube_url"),
                 FieldPanel("linkedin_url"),
             ],
-            heading="Social links",
+            heading=_("Social links"),
         ),
         FieldPanel("social_image"),
         FieldPanel("privacy_page"),
     ]
 
     class Meta:
-        verbose_name = "organisation details"
+        verbose_name = _("organisation details")
 
     @property
     def address_lines(self) -> list[str]:

@@ -1,6 +1,7 @@
 """What a page looks like when shared; pages/seo.py turns it into meta tags."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -15,9 +16,11 @@ class SharingMixin(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=(
-            "Optional. The picture shown when this page is shared on Facebook, X or in messaging "
-            "apps (1200×630 pixels works best). Leave empty to use the page's main picture, or "
-            "the site's default from Settings → Organisation details."
+            _(
+                "Optional. The picture shown when this page is shared on Facebook, X or in "
+                "messaging apps (1200×630 pixels works best). Leave empty to use the page's main "
+                "picture, or the site's default from Settings → Organisation details."
+            )
         ),
     )
 

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.models import Page
 
 from pages.admin_panels import EditorShortcutsPanel
-from pages.safeguarding import WHAT_IS_MISSING, missing_confirmations
+from pages.safeguarding import describe_missing, missing_confirmations
 from pages.story_content_lock import describe_refusal, models_a_story_can_use, stories_showing
 
 
@@ -32,11 +33,13 @@ def refuse_unconfirmed_story(request, page):
     missing = missing_confirmations(page.get_latest_revision())
     if not missing:
         return None
-    what = " and ".join(WHAT_IS_MISSING[field] for field in missing)
     messages.error(
         request,
-        f"“{page.title}” was saved as a draft but not published: confirm {what} under "
-        "“Safeguarding”, then publish again.",
+        gettext(
+            "“%(title)s” was saved as a draft but not published: confirm %(what)s under "
+            "“Safeguarding”, then publish again."
+        )
+        % {"title": page.title, "what": describe_missing(missing)},
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
 
@@ -59,9 +62,12 @@ def refuse_bulk_publishing_unconfirmed_stories(request, action_type, objects, ac
     titles = ", ".join(f"“{story.title}”" for story in unconfirmed)
     messages.error(
         request,
-        f"Nothing was published. No editor has confirmed consent and the absence of identifying "
-        f"detail for the latest version of {titles}. Open each story, tick both confirmations "
-        "under “Safeguarding” and publish it from its editor.",
+        gettext(
+            "Nothing was published. No editor has confirmed consent and the absence of "
+            "identifying detail for the latest version of %(titles)s. Open each story, tick both "
+            "confirmations under “Safeguarding” and publish it from its editor."
+        )
+        % {"titles": titles},
     )
     return redirect(action.next_url)
 

@@ -11,7 +11,7 @@ from wagtail.management.commands.publish_scheduled import Command as WagtailComm
 from wagtail.models import Revision
 
 from pages.models import StoryPage
-from pages.safeguarding import WHAT_IS_MISSING, missing_confirmations
+from pages.safeguarding import describe_missing, missing_confirmations
 
 
 class Command(WagtailCommand):
@@ -26,7 +26,7 @@ class Command(WagtailCommand):
             missing = missing_confirmations(revision)
             if not missing:
                 continue
-            what = " and ".join(WHAT_IS_MISSING[field] for field in missing)
+            what = describe_missing(missing)
             self.stderr.write(
                 f"Not published: “{revision.object_str}” (revision {revision.pk}): no editor "
                 f"confirmed {what}. It has been taken off the schedule."
