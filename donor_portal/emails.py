@@ -1,8 +1,9 @@
 """Emails of the portal, rendered and sent in the worker (never stored, never in a request).
 
 A sign-in link exists only in the message the worker builds and hands to the mail server: the
-task carries the email address alone, and :func:`~ijm_site.taskqueue.mail.deliver` bypasses the
-queued-email table (which keeps whole messages at rest until sent).
+task carries the email address (and a language code) alone, and
+:func:`~ijm_site.taskqueue.mail.deliver` bypasses the queued-email table (which keeps whole
+messages at rest until sent).
 
 Each is written in its reader's language: a sign-in link in the language of the page that asked
 for it (the task carries the code), a statement in the language of the donor's latest gift.
