@@ -87,6 +87,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         Column("frequency", label=_("Frequency"), accessor="get_frequency_display"),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
         Column("attention", label=_("Check"), accessor="attention_label"),
+        Column("language", label=_("Language"), accessor="get_language_display"),
         "donor_email",
         DateColumn("created_at", label=_("Date"), sort_key="created_at"),
     ]
@@ -95,6 +96,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "needs_attention": ["exact"],
         "currency": ["exact"],
         "frequency": ["exact"],
+        "language": ["exact"],
         "created_at": ["date__gte", "date__lte"],
     }
     search_fields = [
@@ -119,6 +121,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "donor_name",
         "donor_email",
         "is_anonymous",
+        "language",
         "dedication",
         "recurring_gift_id",
         "stripe_checkout_session_id",
@@ -138,6 +141,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "fee_amount": _("Fee cover (minor units)"),
         "refunded_amount": _("Refunded (minor units)"),
         "recurring_gift_id": _("Monthly gift id"),
+        "language": _("Language"),
     }
     export_filename = "donations"
     inspect_view_fields = [
@@ -151,6 +155,7 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "donor_name",
         "donor_email",
         "is_anonymous",
+        "language",
         "dedication_type",
         "dedication_name",
         "recurring_gift",
@@ -183,10 +188,16 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
         Column("donor_name", label=_("Donor"), accessor="donor_label"),
         Column("amount_display", label=_("Amount a month"), sort_key="amount"),
         Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        Column("language", label=_("Language"), accessor="get_language_display"),
         "donor_email",
         DateColumn("created_at", label=_("Started"), sort_key="created_at"),
     ]
-    list_filter = {"status": ["exact"], "currency": ["exact"], "created_at": ["date__gte"]}
+    list_filter = {
+        "status": ["exact"],
+        "currency": ["exact"],
+        "language": ["exact"],
+        "created_at": ["date__gte"],
+    }
     search_fields = ["donor_email", "donor_name", "stripe_subscription_id", "stripe_customer_id"]
     list_export = [
         "id",
@@ -198,6 +209,7 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
         "donor_name",
         "donor_email",
         "is_anonymous",
+        "language",
         "stripe_subscription_id",
         "stripe_customer_id",
         "canceled_at",
@@ -205,6 +217,7 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
     export_headings = {
         "amount": _("Amount (minor units)"),
         "amount_display": _("Amount a month"),
+        "language": _("Language"),
     }
     export_filename = "monthly-gifts"
     inspect_view_fields = [
@@ -214,6 +227,7 @@ class RecurringGiftViewSet(ReadOnlyGiftViewSet):
         "donor_name",
         "donor_email",
         "is_anonymous",
+        "language",
         "stripe_subscription_id",
         "stripe_customer_id",
         "created_at",

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import stripe
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from donations import stripe_client
-from donations.models import DonatePage, Donation, Frequency
+from donations.models import DonatePage, Donation, Frequency, supported_language
 from donations.money import CURRENCIES
 
 logger = logging.getLogger("ijm.payments")
@@ -49,6 +50,14 @@ def _line_item(donation: Donation, organisation: str) -> dict:
     return {"price_data": price_data, "quantity": 1}
 
 
+def giving_language(page: DonatePage) -> str:
+    """The language the donor gives in: the donate page's own (a Filipino page is Filipino
+    whatever the browser says), else the language the request is served in."""
+    locale = getattr(page, "locale", None)
+    code = locale.language_code if locale is not None else translation.get_language()
+    return supported_language(code)
+
+
 def session_params(
     donation: Donation, *, success_url: str, cancel_url: str, organisation: str
 ) -> dict:
@@ -63,6 +72,7 @@ def session_params(
         "success_url": success_url,
         "cancel_url": cancel_url,
         "submit_type": "donate",
+        "locale": stripe_client.checkout_locale(donation.language),
     }
     if donation.frequency == Frequency.MONTHLY:
         params["subscription_data"] = {"metadata": metadata}
@@ -106,12 +116,37 @@ def _pending_donation(page: DonatePage, data: dict) -> tuple[Donation, bool]:
                 is_anonymous=data.get("is_anonymous", False),
                 dedication_type=data.get("dedication_type", ""),
                 dedication_name=data.get("dedication_name", "").strip(),
+                language=giving_language(page),
                 page=page,
                 form_token=token,
             )
         return donation, True
     except IntegrityError:
         return Donation.objects.get(form_token=token), False
+
+
+def _create_session(donation: Donation, params: dict):
+    """Stripe's session for the gift, in the donor's language if Stripe takes it.
+
+    Should Stripe ever refuse the locale (``invalid_request_error`` on ``locale``), the donor is
+    not stopped by it: the same pending gift asks again with ``locale=auto`` (Stripe picks the
+    browser's language) under its own key, derived from the first so that a repeated click
+    finds the same fallback session rather than opening another.
+    """
+    key = f"donation-checkout-{donation.pk}-{donation.form_token}"
+    try:
+        return stripe_client.create_checkout_session(params, idempotency_key=key)
+    except stripe.InvalidRequestError as error:
+        if not stripe_client.is_locale_refused(error) or params.get("locale") == "auto":
+            raise
+        logger.warning(
+            "checkout locale refused donation=%s locale=%s request_id=%s: trying locale=auto",
+            donation.pk,
+            params.get("locale"),
+            stripe_client.request_id(error),
+        )
+    params["locale"] = "auto"
+    return stripe_client.create_checkout_session(params, idempotency_key=f"{key}-locale-auto")
 
 
 def start_checkout(
@@ -135,9 +170,7 @@ def start_checkout(
         donation, success_url=success_url, cancel_url=cancel_url, organisation=organisation
     )
     try:
-        session = stripe_client.create_checkout_session(
-            params, idempotency_key=f"donation-checkout-{donation.pk}-{donation.form_token}"
-        )
+        session = _create_session(donation, params)
     except stripe_client.CheckoutCeilingReached as error:
         logger.info(
             "checkout busy donation=%s: this second's Checkout Sessions are taken", donation.pk

@@ -10,6 +10,7 @@ import logging
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -30,6 +31,27 @@ from donations.money import (
 from donations.page_form import DonatePageForm
 
 logger = logging.getLogger("ijm.payments")
+
+
+def language_field():
+    """The language a donor gave in ("en", "fil"): every email to them is written in it."""
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the page the donor gave from; their emails use it."),
+    )
+
+
+def supported_language(code: str | None) -> str:
+    """``code`` when the site speaks it (``fil-ph`` counts as ``fil``), else the default."""
+    code = (code or "").lower()
+    known = {language for language, _name in settings.LANGUAGES}
+    for candidate in (code, code.split("-")[0]):
+        if candidate in known:
+            return candidate
+    return settings.LANGUAGE_CODE
 
 
 class Frequency(models.TextChoices):
@@ -356,6 +378,7 @@ class RecurringGift(models.Model):
     donor_name = models.CharField(max_length=120)
     donor_email = models.EmailField()
     is_anonymous = models.BooleanField(default=False)
+    language = language_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
@@ -445,6 +468,7 @@ class Donation(models.Model):
     )
     dedication_type = models.CharField(max_length=10, choices=Dedication.choices, blank=True)
     dedication_name = models.CharField(max_length=120, blank=True)
+    language = language_field()
 
     page = models.ForeignKey(
         "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,6 +6,10 @@ the mail server has accepted it: a worker killed or a server down before that lo
 the task's retry sends it. The one repeat possible, a kill between the server's acceptance and
 our record, carries the same Message-ID (derived from the donation and the kind of email), so it
 is recognisably the same message.
+
+Each is written in the donor's language (``Donation.language``): subject, body, dates, amounts
+and links (the portal's address under that language's prefix) are all rendered under
+``translation.override`` in the worker, which has no request to take a language from.
 """
 
 import logging
@@ -14,7 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from wagtail.models import Site
 
@@ -32,7 +36,8 @@ def _organisation():
 
 
 def manage_gift_url() -> str:
-    """The form where a monthly donor asks for a sign-in link (never a sign-in link itself)."""
+    """The form where a monthly donor asks for a sign-in link (never a sign-in link itself),
+    in the active language (``/fil/monthly-gift/`` under Filipino)."""
     base = getattr(settings, "PORTAL_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
     return base.rstrip("/") + reverse("donor_portal:request")
 
@@ -57,12 +62,17 @@ def _message(template: str, subject: str, donation: Donation) -> EmailMultiAlter
 
 
 def receipt_message(donation: Donation) -> EmailMultiAlternatives:
-    subject = gettext("Your receipt %(number)s: thank you") % {"number": donation.receipt_number}
-    return _message("receipt", subject, donation)
+    with translation.override(donation.language):
+        subject = gettext("Your receipt %(number)s: thank you") % {
+            "number": donation.receipt_number
+        }
+        return _message("receipt", subject, donation)
 
 
 def failed_payment_message(donation: Donation) -> EmailMultiAlternatives:
-    return _message("payment_failed", gettext("Your monthly gift did not go through"), donation)
+    with translation.override(donation.language):
+        subject = gettext("Your monthly gift did not go through")
+        return _message("payment_failed", subject, donation)
 
 
 def _send_once(donation_id: int, status: str, sent_field: str, build) -> Donation | None:

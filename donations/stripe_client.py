@@ -129,6 +129,20 @@ def _pause_before_retry(attempt: int) -> None:
     time.sleep(random.uniform(0.5, 1.0) * RATE_LIMIT_PAUSES[attempt])  # noqa: S311 - jitter
 
 
+CHECKOUT_LOCALES = {"en": "en", "fil": "fil"}
+"""Our languages as Stripe names them (Checkout and the billing portal accept both)."""
+
+
+def checkout_locale(language: str) -> str:
+    """Stripe's ``locale`` for one of our languages; ``auto`` (the browser's) for any other."""
+    return CHECKOUT_LOCALES.get(language, "auto")
+
+
+def is_locale_refused(error: stripe.StripeError) -> bool:
+    """Stripe refused the ``locale`` we sent (an ``invalid_request_error`` naming that param)."""
+    return isinstance(error, stripe.InvalidRequestError) and error.param == "locale"
+
+
 def create_checkout_session(params: dict, idempotency_key: str):
     """Create a Checkout Session, trying again briefly while Stripe answers 429 ``rate_limit``.
 

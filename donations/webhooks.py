@@ -230,6 +230,7 @@ def record_recurring_gift(subscription_id: str, origin: Donation, customer_id: s
             "donor_name": origin.donor_name,
             "donor_email": origin.donor_email,
             "is_anonymous": origin.is_anonymous,
+            "language": origin.language,
         },
     )
     origin.link_recurring_gift(gift)
@@ -248,6 +249,7 @@ def record_renewal(invoice: dict, gift: RecurringGift, origin: Donation | None, 
             "donor_name": gift.donor_name,
             "donor_email": gift.donor_email,
             "is_anonymous": gift.is_anonymous,
+            "language": gift.language,
             "recurring_gift": gift,
             "stripe_customer_id": _id(invoice.get("customer")) or gift.stripe_customer_id,
             "page": origin.page if origin else None,

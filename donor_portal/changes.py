@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations import stripe_client
-from donations.models import RecurringGift
+from donations.models import RecurringGift, supported_language
 from donations.money import format_money
 from donor_portal.models import GiftChange, GiftSchedule
 
@@ -260,11 +260,15 @@ def cancel(gift: RecurringGift, reason: str, actor: Actor) -> None:
     _apply(gift, actor, GiftChange.Action.CANCEL, answer, reason)
 
 
-def open_card_update(gift: RecurringGift, return_url: str, actor: Actor) -> str:
+def open_card_update(
+    gift: RecurringGift, return_url: str, actor: Actor, language: str | None = None
+) -> str:
     """A billing portal session that can only update the card, returning to our manage page.
 
     ``flow_data[type]=payment_method_update`` opens the portal on that one flow, so the donor
-    cannot cancel or change the gift there, around our offers and audit lines.
+    cannot cancel or change the gift there, around our offers and audit lines. Stripe's page
+    speaks ``language`` (the portal page's); should Stripe refuse that locale, it opens with
+    ``auto`` (the browser's) rather than not at all.
     """
     if not gift.stripe_customer_id:
         raise ChangeFailed(_("This gift's card cannot be changed online; please contact us."))
@@ -272,19 +276,32 @@ def open_card_update(gift: RecurringGift, return_url: str, actor: Actor) -> str:
         sessions = stripe_client.client().v1.billing_portal.sessions
     except stripe_client.StripeNotConfigured as error:
         raise ChangeFailed(_("Online giving is not available right now.")) from error
-    session = _call_stripe(
-        sessions.create,
-        params={
-            "customer": gift.stripe_customer_id,
-            "return_url": return_url,
-            "flow_data": {
-                "type": "payment_method_update",
-                "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
-            },
+    params = {
+        "customer": gift.stripe_customer_id,
+        "return_url": return_url,
+        "flow_data": {
+            "type": "payment_method_update",
+            "after_completion": {"type": "redirect", "redirect": {"return_url": return_url}},
         },
-    )
+        "locale": stripe_client.checkout_locale(supported_language(language)),
+    }
+    session = _call_stripe(_create_portal_session, sessions, params)
     record_audit_line(gift, actor, GiftChange.Action.CARD)
     return session["url"]
+
+
+def _create_portal_session(sessions, params: dict):
+    try:
+        return sessions.create(params=params)
+    except stripe.InvalidRequestError as error:
+        if not stripe_client.is_locale_refused(error) or params["locale"] == "auto":
+            raise
+        logger.warning(
+            "billing portal locale refused locale=%s request_id=%s: trying locale=auto",
+            params["locale"],
+            stripe_client.request_id(error),
+        )
+    return sessions.create(params={**params, "locale": "auto"})
 
 
 def amount_limits(currency: str) -> tuple[int, int]:

@@ -1,8 +1,14 @@
 """Emails of the portal, rendered and sent in the worker (never stored, never in a request).
 
 A sign-in link exists only in the message the worker builds and hands to the mail server: the
-task carries the email address alone, and :func:`~ijm_site.taskqueue.mail.deliver` bypasses the
-queued-email table (which keeps whole messages at rest until sent).
+task carries the email address (and a language code) alone, and
+:func:`~ijm_site.taskqueue.mail.deliver` bypasses the queued-email table (which keeps whole
+messages at rest until sent).
+
+Each is written in its reader's language: a sign-in link in the language of the page that asked
+for it (the task carries the code), a statement in the language of the donor's latest gift.
+Subject, body and links (``/fil/monthly-gift/…`` under Filipino) are rendered under
+``translation.override``.
 """
 
 import logging
@@ -13,10 +19,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from donations.models import RecurringGift
+from donations.models import Donation, RecurringGift, supported_language
 from donations.receipts import _organisation
 from donor_portal import links
 from donor_portal.models import GivingStatement
@@ -52,13 +58,32 @@ def _message(template: str, subject: str, to: str, context: dict, message_id: st
     return message
 
 
-def send_sign_in_link(email: str) -> bool:
+def find_language_of(email: str) -> str:
+    """The language of the donor's latest gift (the site's default when there is none)."""
+    latest = (
+        Donation.objects.filter(donor_email__iexact=email.strip())
+        .order_by("-created_at", "-pk")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return supported_language(latest)
+
+
+def send_sign_in_link(email: str, language: str = settings.LANGUAGE_CODE) -> bool:
     """Email a fresh sign-in link when the address has a monthly gift; otherwise send nothing.
 
     The answer the donor saw was the same either way: only this worker knows which it was.
+    ``language`` is that of the page the request was posted from.
     """
     if not find_manageable_gifts(email).exists():
         return False
+    with translation.override(supported_language(language)):
+        _send_sign_in_link(email)
+    logger.info("portal sign-in link sent")
+    return True
+
+
+def _send_sign_in_link(email: str) -> None:
     token = links.make_token(email, links.SIGN_IN)
     url = absolute(reverse("donor_portal:sign_in") + "?" + urlencode({"token": token}))
     context = {
@@ -69,8 +94,6 @@ def send_sign_in_link(email: str) -> bool:
     subject = gettext("Your link to manage your monthly gift")
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or None
     deliver(_message("sign_in_link", subject, email, context, make_msgid(domain=domain)))
-    logger.info("portal sign-in link sent")
-    return True
 
 
 def send_giving_statement(statement_id: int) -> bool:
@@ -78,6 +101,16 @@ def send_giving_statement(statement_id: int) -> bool:
     statement = GivingStatement.objects.filter(pk=statement_id, sent_at__isnull=True).first()
     if statement is None or not statement.email:
         return False
+    with translation.override(find_language_of(statement.email)):
+        _send_giving_statement(statement)
+    GivingStatement.objects.filter(pk=statement.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now(), email=""
+    )
+    logger.info("giving statement sent statement=%s year=%s", statement.pk, statement.year)
+    return True
+
+
+def _send_giving_statement(statement: GivingStatement) -> None:
     context = {
         "year": statement.year,
         "totals": find_statement(statement.email, statement.year),
@@ -93,8 +126,3 @@ def send_giving_statement(statement_id: int) -> bool:
             stable_message_id("giving-statement", statement.pk),
         )
     )
-    GivingStatement.objects.filter(pk=statement.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now(), email=""
-    )
-    logger.info("giving statement sent statement=%s year=%s", statement.pk, statement.year)
-    return True

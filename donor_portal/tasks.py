@@ -1,5 +1,7 @@
-"""The portal's background tasks. Arguments are an email address or a row id, never a link."""
+"""The portal's background tasks. Arguments are an email address (with the language code of the
+page that asked) or a row id, never a link or rendered text."""
 
+from django.conf import settings
 from django_tasks import task
 
 from donor_portal import emails
@@ -7,8 +9,8 @@ from ijm_site.taskqueue import BACKEND, EMAIL_QUEUE
 
 
 @task(backend=BACKEND, queue_name=EMAIL_QUEUE)
-def send_sign_in_link(email: str) -> bool:
-    return emails.send_sign_in_link(email)
+def send_sign_in_link(email: str, language: str = settings.LANGUAGE_CODE) -> bool:
+    return emails.send_sign_in_link(email, language)
 
 
 @task(backend=BACKEND, queue_name=EMAIL_QUEUE)

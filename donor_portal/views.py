@@ -15,12 +15,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from donations.models import RecurringGift
+from donations.models import RecurringGift, supported_language
 from donations.money import format_money
 from donor_portal import changes, links
 from donor_portal.emails import find_manageable_gifts
@@ -77,7 +78,10 @@ def request_link(request):
         return TemplateResponse(request, "donor_portal/request.html", {"form": form}, status=400)
     if _rate_limited(request):
         return TemplateResponse(request, "donor_portal/rate_limited.html", status=429)
-    send_sign_in_link.enqueue(form.cleaned_data["email"].lower())
+    language = supported_language(get_language())
+    # The default language goes unsaid: the task's arguments stay what they always were.
+    extra = [] if language == settings.LANGUAGE_CODE else [language]
+    send_sign_in_link.enqueue(form.cleaned_data["email"].lower(), *extra)
     return TemplateResponse(
         request, "donor_portal/link_sent.html", {"email": form.cleaned_data["email"]}
     )
@@ -269,7 +273,7 @@ def update_card(request, gift_id: int):
     gift = find_own_gift(request, gift_id)
     return_url = request.build_absolute_uri(reverse("donor_portal:manage"))
     try:
-        url = changes.open_card_update(gift, return_url, _actor(request))
+        url = changes.open_card_update(gift, return_url, _actor(request), get_language())
     except changes.ChangeFailed as failed:
         return _manage_page(request, status=503, error=str(failed))
     return HttpResponseSeeOther(url)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
@@ -20,7 +21,6 @@ urlpatterns = [
         name="robots_txt",
     ),
     path("search/", search_views.search, name="search"),
-    path("monthly-gift/", include("donor_portal.urls")),
     path("", include("donations.urls")),
 ]
 
@@ -37,4 +37,10 @@ urlpatterns += [
     )
 ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# English unprefixed, Filipino under /fil/: the donate page (a Wagtail page) and the monthly
+# gift pages in the donor's language; emails reverse these under the donor's language.
+urlpatterns += i18n_patterns(
+    path("monthly-gift/", include("donor_portal.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

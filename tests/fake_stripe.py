@@ -367,12 +367,33 @@ class FakeStripe:
     rate_limited: int = 0
     _created_at: deque = field(default_factory=deque)
     _release: threading.Event | None = None
+    refused_locales: set[str] = field(default_factory=set)
+    """Locales the fake refuses, as Stripe refuses one it does not offer (see ``refuse_locale``)."""
 
     # Test controls -----------------------------------------------------------------------------
 
     def fail_next(self, count: int = 1, *, status: int = 500, delay: float = 0.0) -> None:
         with self._lock:
             self._failures.extend(_Failure(status, delay) for _ in range(count))
+
+    def refuse_locale(self, locale: str) -> None:
+        """Refuse Checkout and billing portal sessions asking for ``locale``: 400
+        ``invalid_request_error`` with ``param: "locale"``, as Stripe answers a locale it lacks."""
+        with self._lock:
+            self.refused_locales.add(locale)
+
+    def locales_received(self, path_prefix: str = "/v1/checkout/sessions") -> list[str | None]:
+        """The ``locale`` of every session creation asked for, refused ones included, in order."""
+        return [r.params.get("locale") for r in self.calls("POST", path_prefix)]
+
+    def _check_locale(self, params: dict) -> None:
+        locale = params.get("locale")
+        if locale is not None and locale in self.refused_locales:
+            raise FakeStripeError(
+                400,
+                f"Invalid locale: {locale}. It must be one of the locales Stripe supports.",
+                param="locale",
+            )
 
     def hold_api_calls(self) -> threading.Event:
         """Keep API calls waiting inside the fake until the returned event is set."""
@@ -432,6 +453,7 @@ class FakeStripe:
     # Stripe behaviour --------------------------------------------------------------------------
 
     def create_session(self, params: dict) -> dict:
+        self._check_locale(params)
         items = params.get("line_items") or []
         amount = sum(
             int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1)) for item in items
@@ -454,6 +476,7 @@ class FakeStripe:
             "expires_at": now + 86400,
             "invoice": None,
             "livemode": False,
+            "locale": params.get("locale"),
             "metadata": params.get("metadata") or {},
             "mode": params.get("mode", "payment"),
             "payment_intent": None,
@@ -641,6 +664,7 @@ class FakeStripe:
         flow = params.get("flow_data") or {}
         if flow.get("type") != "payment_method_update":
             raise FakeStripeError(400, "The fake only opens flow_data[type]=payment_method_update")
+        self._check_locale(params)
         session_id = new_id("bps")
         session = {
             "id": session_id,
@@ -649,6 +673,7 @@ class FakeStripe:
             "customer": params["customer"],
             "flow": {"type": flow["type"], "after_completion": flow.get("after_completion")},
             "livemode": False,
+            "locale": params.get("locale"),
             "return_url": params.get("return_url"),
             "url": f"{self.base_url}/billing_portal/{session_id}",
         }
@@ -742,15 +767,25 @@ class FakeStripe:
 
 
 class FakeStripeError(Exception):
-    """Refuse a request as Stripe would: an HTTP status and an ``invalid_request_error``."""
+    """Refuse a request as Stripe would: an HTTP status and an ``invalid_request_error``.
 
-    def __init__(self, status: int, message: str):
+    With ``param`` it is a refused parameter: Stripe names it in the error and, the request
+    having failed validation, keeps no idempotent result for its key.
+    """
+
+    def __init__(self, status: int, message: str, param: str | None = None):
         super().__init__(message)
         self.status = status
+        self.param = param
 
 
-def _error(status: int, message: str, type_: str = "invalid_request_error", code=None) -> dict:
-    return {"error": {"type": type_, "message": message, "code": code}}
+def _error(
+    status: int, message: str, type_: str = "invalid_request_error", code=None, param=None
+) -> dict:
+    error = {"type": type_, "message": message, "code": code}
+    if param:
+        error["param"] = param
+    return {"error": error}
 
 
 def rate_limit_error() -> dict:
@@ -865,7 +900,10 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             status, response = self._api(method, url.path, params)
         except FakeStripeError as refused:
-            status, response = refused.status, _error(refused.status, str(refused))
+            response = _error(refused.status, str(refused), param=refused.param)
+            if refused.param:  # failed validation: Stripe saves no result under the key
+                return self._send(refused.status, response)
+            status = refused.status
         if key:
             with self.fake._lock:
                 self.fake._idempotent[key] = (params, status, response)

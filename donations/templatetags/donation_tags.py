@@ -2,6 +2,8 @@
 
 from django import template
 from django.core.cache import cache
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import get_language
 
 from donations.models import DonatePage, Frequency
 from donations.money import format_money
@@ -29,6 +31,20 @@ def donate_url() -> str:
 @register.filter
 def money(amount, currency) -> str:
     return format_money(int(amount or 0), currency)
+
+
+LETTER_DATE_FORMATS = {
+    "en": {"long": "j F Y", "short": "j M Y"},
+    "fil": {"long": "F j, Y", "short": "M j, Y"},
+}
+"""A date in a letter (receipt, statement) as each language writes it: "29 November 2026" in
+English, "Nobyembre 29, 2026" in Filipino (month names from the catalogue)."""
+
+
+@register.filter(expects_localtime=True)
+def letter_date(value, length: str = "long") -> str:
+    formats = LETTER_DATE_FORMATS.get(get_language(), LETTER_DATE_FORMATS["en"])
+    return date_filter(value, formats.get(length, formats["long"]))
 
 
 def find_live_donate_page() -> DonatePage | None:
