@@ -8,6 +8,7 @@ varnishd must be installed (.ci/run installs it): without it these tests fail an
 import logging
 import socket
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -15,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from PIL import Image
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from pages.images import SiteImage
 from pages.models import StandardPage, StoryIndexPage, StoryPage
@@ -24,6 +25,11 @@ from scripts.varnish import Backend, Varnish
 from tests.conftest import publish_confirmed_story
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_generation_file(settings, tmp_path):
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
 
 
 @pytest.fixture(scope="session")
@@ -261,6 +267,27 @@ class TestChangesAreFreshThroughVarnishAtOnce:
         page.save_revision().publish()
         for path in ("/", story.url):
             assert shows(edge.get(path), "Volunteer with us"), path
+
+
+class TestEveryLanguage:
+    def test_publishing_a_story_purges_the_url_of_its_live_translation(self, edge, settings):
+        """Each language's URL comes from its own live translation (its own slug), not from a
+        rewritten path, so /fil/ and translated slugs need nothing more once they are served."""
+        settings.WAGTAILREDIRECTS_AUTO_CREATE = False
+        filipino = Locale.objects.create(language_code="fil")
+        story = _story()
+        translation = story.copy_for_translation(filipino, copy_parents=True)
+        translation.slug = "kwento-ni-aaron"
+        publish_confirmed_story(translation)
+        site_id, root_url, path = translation.get_url_parts()
+        assert path.endswith("/kwento-ni-aaron/")
+        host = urlsplit(root_url).hostname
+        edge.cached(path, host=host)
+
+        story.summary = "A change in English."
+        publish_confirmed_story(story)
+
+        assert edge.get(path, host=host).headers["X-Cache"] == "MISS"
 
 
 class TestAPurgeThatFails:
