@@ -63,6 +63,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import cc_delim_re
@@ -409,15 +410,24 @@ class PageCacheMiddleware:
         return response
 
 
-def _clear_on_change(sender, **kwargs):
+def _start_new_generation_now_and_after_commit() -> None:
+    """Now, so this request sees the change; and again once it commits, because a page another
+    server rendered meanwhile from the old, still committed rows would otherwise sit under the
+    new generation, and the HTTP cache in front, purged after the commit, would fetch it and
+    keep it for a day."""
     start_new_generation()
+    transaction.on_commit(start_new_generation)
+
+
+def _clear_on_change(sender, **kwargs):
+    _start_new_generation_now_and_after_commit()
 
 
 def _clear_when_a_page_is_deleted(sender, instance, **kwargs):
     from wagtail.models import Page
 
     if isinstance(instance, Page):
-        start_new_generation()
+        _start_new_generation_now_and_after_commit()
 
 
 def connect_signals() -> None:
