@@ -63,7 +63,7 @@ class VarnishBackend(HTTPBackend):
     """Wagtail's HTTP backend, sent after commit with a timeout, plus a BAN of a whole site.
 
     ``LOCATION`` is Varnish's address (deploy/varnish/site.vcl); a PURGE there removes every
-    stored copy of the path on the host it names (any query string), a BAN every page of a host.
+    stored copy of the path (any query string, any host), a BAN with ``X-Ban-All`` every page.
     """
 
     def __init__(self, params):
@@ -107,15 +107,13 @@ class VarnishBackend(HTTPBackend):
         _after_commit(lambda: self._purge_now(urls), f"purging {len(urls)} URLs")
 
     def purge_everything(self, hostnames) -> None:
+        """Every host's pages: the site answers to more names than the Sites list."""
+
         def ban():
-            for hostname in hostnames:
-                try:
-                    self._send("BAN", self.location + "/", {"Host": hostname})
-                except OSError as error:
-                    logger.error(
-                        "HTTP cache at %s could not ban %s (%s)", self.location, hostname, error
-                    )
-                    return
+            try:
+                self._send("BAN", self.location + "/", {"X-Ban-All": "1"})
+            except OSError as error:
+                logger.error("HTTP cache at %s could not ban the site (%s)", self.location, error)
 
         _after_commit(ban, "banning the site")
 

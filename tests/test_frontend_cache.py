@@ -172,6 +172,14 @@ class TestChangesAreFreshThroughVarnishAtOnce:
             assert response.headers["X-Cache"] == "MISS", path
             assert shows(response, "Maria's road home"), path
 
+    def test_a_purge_with_the_sites_hostname_reaches_pages_stored_under_another_host(self, edge):
+        story = _story()
+        edge.cached(story.url, host="127.0.0.1")
+        assert Site.objects.get().hostname == "localhost"
+        story.summary = "Seen under every name the site answers to."
+        publish_confirmed_story(story)
+        assert edge.get(story.url, host="127.0.0.1").headers["X-Cache"] == "MISS"
+
     def test_unpublishing_a_story_removes_it_from_every_page_that_showed_it(self, edge):
         story = _story()
         for path in (story.url, "/stories/", "/"):

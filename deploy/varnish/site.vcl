@@ -35,15 +35,16 @@ sub vcl_recv {
         set req.url = regsub(req.url, "^[a-zA-Z]+://[^/]*", "");
     }
 
-    # PURGE: every stored copy of one path on one host, whatever its query (a listing's other
-    # pages) or variant. A ban on two plain headers, so it is checked at lookup at once and the
-    # ban lurker clears the memory in the background.
+    # PURGE: every stored copy of one path, whatever its query (a listing's other pages), its
+    # variant or the host it was stored under: the site answers to a few spellings of its name
+    # (www. or not, 127.0.0.1 on a test machine) and a purge names only the Site's hostname, so a
+    # purge that also empties another site's same path costs a miss, never a stale page. A ban
+    # on a plain header, so it is checked at lookup at once and the ban lurker frees the memory.
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "PURGE not allowed from this address"));
         }
-        if (std.ban("obj.http.X-Ban-Host == " + req.http.X-Cache-Host +
-                    " && obj.http.X-Ban-Path == " + regsub(req.url, "\?.*$", ""))) {
+        if (std.ban("obj.http.X-Ban-Path == " + regsub(req.url, "\?.*$", ""))) {
             return (synth(200, "Purged"));
         }
         return (synth(400, std.ban_error()));
