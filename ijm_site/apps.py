@@ -11,6 +11,7 @@ class SiteConfig(AppConfig):
     verbose_name = _("Site plumbing")
 
     def ready(self):
-        from ijm_site import checks, page_cache  # noqa: F401 - checks register on import
+        from ijm_site import checks, frontend_cache, page_cache  # noqa: F401 - checks register
 
         page_cache.connect_signals()
+        frontend_cache.connect_signals()

@@ -34,6 +34,14 @@ trip (the current generation, always read afresh) instead of two and never moves
 over the network; a new generation makes every copy unreachable at once, as it does the shared
 entries, so a copy is never staler than the shared cache.
 
+Shared caches (the HTTP cache in front, ijm_site/frontend_cache.py): every answer this cache
+would keep for everyone, and that carries no form token and no search terms (the ``query``
+parameter), says so with ``Cache-Control: public, max-age=0, s-maxage=FRONTEND_CACHE_SECONDS``
+(browsers revalidate, the shared cache keeps it until a purge); so does a 404, briefly
+(FRONTEND_CACHE_NOT_FOUND_SECONDS). Everything else that names no policy of its own gets
+``private, no-store`` when it belongs to one visitor (a cookie, a session, a form token) and
+``private, no-cache`` otherwise. A view's own Cache-Control (never_cache, renditions) is kept.
+
 Clearing: every entry's key carries a *generation*. Publishing, unpublishing, moving or deleting
 a page, saving a site setting, a redirect, a site, an image or a privacy rule starts a new
 generation, so every old entry is unreachable at once and expires on its own. The generation
@@ -55,6 +63,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import cc_delim_re
@@ -68,6 +77,7 @@ MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage: a page 
 FRESH_VALUES = "_page_cache_fresh_values"
 QUERY_PARAMS_USED = "_page_cache_query_params"
 ALL_PARAMS = "*"
+SEARCH_QUERY_PARAM = "query"  # what a visitor typed: never kept by a shared cache (site.vcl too)
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
@@ -201,8 +211,8 @@ def _request_is_cacheable(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
 
 
-def _response_is_cacheable(request, response) -> bool:
-    if response.status_code != 200 or response.streaming:
+def _response_is_cacheable(request, response, status: int = 200) -> bool:
+    if response.status_code != status or response.streaming:
         return False
     fresh_tokens = getattr(request, FRESH_VALUES, None) is not None
     allowed_cookies = {settings.CSRF_COOKIE_NAME} if fresh_tokens else set()
@@ -296,6 +306,36 @@ def _increment(cache, key: str) -> int:
         return 1
 
 
+def _shared_seconds(request) -> int | None:
+    """How long a shared cache may keep this request's page, which this cache would keep."""
+    if request.GET.get(SEARCH_QUERY_PARAM, "").strip():
+        return None
+    return settings.FRONTEND_CACHE_SECONDS
+
+
+def _belongs_to_one_visitor(request, response) -> bool:
+    user = getattr(request, "user", None)
+    return bool(
+        response.cookies
+        or (user is not None and user.is_authenticated)
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or (not response.streaming and CSRF_FIELD.search(response.content))
+    )
+
+
+def _for_shared_caches(request, response, seconds: int | None):
+    """Say what a shared cache may do with this answer; see the module docstring."""
+    if response.has_header("Cache-Control"):
+        return response
+    if seconds is not None:
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    elif _belongs_to_one_visitor(request, response):
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 class PageCacheMiddleware:
     """Serves and stores whole pages for anonymous visitors; see the module docstring."""
 
@@ -304,7 +344,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not _request_is_cacheable(request):
-            return self._mark(self.get_response(request), "BYPASS")
+            response = self._mark(self.get_response(request), "BYPASS")
+            return _for_shared_caches(request, response, seconds=None)
 
         cache = _cache()
         generation = current_generation()
@@ -325,14 +366,22 @@ class PageCacheMiddleware:
                 response[name] = value
             if csrf_tokens:
                 csrf.process_response(request, response)  # sets the visitor's CSRF cookie
-            return self._mark(response, "HIT")
+            seconds = None if csrf_tokens or one_time_values else _shared_seconds(request)
+            return _for_shared_caches(request, self._mark(response, "HIT"), seconds)
 
         response = self.get_response(request)
         if not _response_is_cacheable(request, response):
-            return self._mark(response, "BYPASS")
+            seconds = None
+            if response.status_code == 404 and _response_is_cacheable(request, response, 404):
+                seconds = settings.FRONTEND_CACHE_NOT_FOUND_SECONDS
+            return _for_shared_caches(request, self._mark(response, "BYPASS"), seconds)
+        shared = (
+            None if getattr(request, FRESH_VALUES, None) is not None else _shared_seconds(request)
+        )
         csrf_tokens = sorted(set(CSRF_FIELD.findall(response.content)))
         if settings.CSRF_COOKIE_NAME in response.cookies and not csrf_tokens:
-            return self._mark(response, "BYPASS")  # the token is used some other way
+            # the token is used some other way
+            return _for_shared_caches(request, self._mark(response, "BYPASS"), None)
         headers = [
             (name, value)
             for name, value in response.items()
@@ -348,12 +397,12 @@ class PageCacheMiddleware:
         uses = getattr(request, QUERY_PARAMS_USED, ALL_PARAMS)
         kept = _kept(params, uses)
         if not _has_room(cache, request, generation, variant=bool(kept)):
-            return self._mark(response, "BYPASS")
+            return _for_shared_caches(request, self._mark(response, "BYPASS"), shared)
         timeout = settings.PAGE_CACHE_SECONDS
         cache.set_many(
             {_uses_key(request, generation): uses, _key(request, generation, kept): entry}, timeout
         )
-        return self._mark(response, "MISS")
+        return _for_shared_caches(request, self._mark(response, "MISS"), shared)
 
     @staticmethod
     def _mark(response, outcome: str):
@@ -361,15 +410,24 @@ class PageCacheMiddleware:
         return response
 
 
-def _clear_on_change(sender, **kwargs):
+def _start_new_generation_now_and_after_commit() -> None:
+    """Now, so this request sees the change; and again once it commits, because a page another
+    server rendered meanwhile from the old, still committed rows would otherwise sit under the
+    new generation, and the HTTP cache in front, purged after the commit, would fetch it and
+    keep it for a day."""
     start_new_generation()
+    transaction.on_commit(start_new_generation)
+
+
+def _clear_on_change(sender, **kwargs):
+    _start_new_generation_now_and_after_commit()
 
 
 def _clear_when_a_page_is_deleted(sender, instance, **kwargs):
     from wagtail.models import Page
 
     if isinstance(instance, Page):
-        start_new_generation()
+        _start_new_generation_now_and_after_commit()
 
 
 def connect_signals() -> None:

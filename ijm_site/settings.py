@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from ijm_site.client_address import parse_trusted_proxies
+from ijm_site.frontend_cache_settings import configured_frontend_caches
 from ijm_site.locales import register_filipino
 
 register_filipino()
@@ -53,6 +54,8 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before ijm_site, whose ready() replaces its page signal handlers (ijm_site/frontend_cache.py).
+    "wagtail.contrib.frontend_cache",
     "ijm_site",
     "pages",
     "donations",
@@ -236,6 +239,22 @@ PAGE_CACHE_IGNORED_QUERY_PARAMS = [
     "_ga",
     "_gl",
 ]
+
+# The HTTP cache in front (README, "HTTP cache in front"; ijm_site/frontend_cache.py). Public
+# pages say a shared cache may keep them FRONTEND_CACHE_SECONDS (browsers revalidate every time),
+# because every change that shows on them purges them; a 404 only briefly. Purges go to Varnish
+# at FRONTEND_CACHE_URL (comma-separated for several), Cloudflare (CLOUDFLARE_ZONE_ID and
+# CLOUDFLARE_BEARER_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) and CloudFront
+# (CLOUDFRONT_DISTRIBUTION_ID), each waiting at most FRONTEND_CACHE_TIMEOUT seconds.
+FRONTEND_CACHE_SECONDS = int(os.environ.get("FRONTEND_CACHE_SECONDS", str(24 * 3600)))
+FRONTEND_CACHE_NOT_FOUND_SECONDS = int(os.environ.get("FRONTEND_CACHE_NOT_FOUND_SECONDS", "60"))
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "2"))
+WAGTAILFRONTENDCACHE = configured_frontend_caches(
+    os.environ.get("FRONTEND_CACHE_URL", ""), FRONTEND_CACHE_TIMEOUT
+)
+# Each language's URLs come from its own live translation (ijm_site/frontend_cache.py), not from
+# rewriting a path's language prefix, which a translated slug would not match.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
