@@ -1,0 +1,244 @@
+"""`make cluster`: the production topology on one machine, as one site.
+
+    python -m scripts.cluster [--port 8080] [--database ijm_cluster] [--fresh-database]
+
+Starts, and stops together on Ctrl-C or SIGTERM (scripts/processes.py: every child in its own
+process group, killed after a grace period, told to stop if this runner dies):
+
+- a local S3-compatible server (moto's server mode, the ``s3test`` extra) with the media bucket;
+- a Redis of its own (``redis-server`` on a spare port, nothing saved), or the machine's own on
+  6379, database 6, when ``redis-server`` is missing;
+- two gunicorn app servers on two spare ports, configured as `make serve`
+  (ijm_site/gunicorn_conf.py), and the task worker (``manage.py run_worker``); the app servers
+  and the worker are started again if they die, as a service manager would;
+- Varnish on ``PORT`` (default 8080), balancing the app servers with health probes and setting
+  ``X-Forwarded-Proto: https`` in place of the TLS proxy (scripts/cluster_varnish.py).
+
+PostgreSQL is the machine's own (``CLUSTER_POSTGRES``, default postgres@127.0.0.1:5432): the
+database is created when missing. Migrations, seed content, static files, the page-cache
+generation and the bucket are set up once, before any app server starts, so the servers never
+race each other doing it. Without SECRET_KEY a secret is made for the run; ALLOWED_HOSTS
+defaults to 127.0.0.1 and localhost.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from scripts.cluster_varnish import varnish_command
+from scripts.processes import Processes, _child_setup
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+BUCKET = "ijm-cluster-media"
+APP_SERVERS = ("app-a", "app-b")
+WORKER_CONNECTIONS = 2  # the worker's own connection and its heartbeat's
+MARGIN_CONNECTIONS = 10  # manage.py commands, psql, the setup steps
+MAX_CONNECTIONS = 100
+
+
+class Stop(Exception):
+    """Ctrl-C or SIGTERM arrived while the cluster was still being set up."""
+
+
+def _stop_now(signum, frame):
+    raise Stop
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f} s")
+
+
+def ensure_database(server_url: str, name: str, fresh: bool) -> str:
+    """The URL of database ``name`` on that PostgreSQL server, created if missing."""
+    import psycopg2
+
+    parts = urlsplit(server_url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            if fresh:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def connection_budget(workers: int, threads: int) -> tuple[int, str]:
+    web = len(APP_SERVERS) * workers * threads
+    total = web + WORKER_CONNECTIONS + MARGIN_CONNECTIONS
+    return total, (
+        f"{len(APP_SERVERS)} app servers x {workers} workers x {threads} threads = {web}, "
+        f"+ task worker {WORKER_CONNECTIONS} + margin {MARGIN_CONNECTIONS} = {total} "
+        f"of PostgreSQL's {MAX_CONNECTIONS} connections"
+    )
+
+
+def create_bucket(endpoint: str, env: dict) -> None:
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=env["MEDIA_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    if BUCKET not in {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=BUCKET)
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+        preexec_fn=_child_setup,
+    )  # fmt: skip
+
+
+def wait_for_front_door(url: str, processes: Processes, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ended = [name for name, child in processes.children.items() if child.poll() is not None]
+        if ended:
+            raise RuntimeError(f"{', '.join(ended)} ended before the site answered")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout:.0f} s")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8080))
+    parser.add_argument("--database", default=os.environ.get("CLUSTER_DATABASE", "ijm_cluster"))
+    parser.add_argument(
+        "--fresh-database", action="store_true", help="drop the database first (tests)"
+    )
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 8)))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(sys.argv[1:] if argv is None else argv)
+    total, budget = connection_budget(options.workers, options.threads)
+    print(f"cluster: database connections: {budget}", flush=True)
+    if total >= MAX_CONNECTIONS:
+        print("cluster: too many connections; lower WEB_CONCURRENCY or WEB_THREADS", flush=True)
+        return 2
+
+    workdir = Path(tempfile.mkdtemp(prefix="ijm-cluster-"))
+    workdir.chmod(0o755)  # Varnish's compiler reads the VCL as its own unprivileged user
+    s3_port, *app_ports = (free_port() for _ in range(1 + len(APP_SERVERS)))
+    front_door = f"http://127.0.0.1:{options.port}"
+    postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS") or "127.0.0.1,localhost",
+        "DATABASE_URL": ensure_database(postgres, options.database, options.fresh_database),
+        "WEB_CONCURRENCY": str(options.workers),
+        "WEB_THREADS": str(options.threads),
+        "WEB_SERVERS": str(len(APP_SERVERS)),
+        "DB_RESERVED_CONNECTIONS": str(WORKER_CONNECTIONS + MARGIN_CONNECTIONS),
+        "MEDIA_BUCKET": BUCKET,
+        "MEDIA_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
+        "MEDIA_REGION": "us-east-1",
+        "MEDIA_ADDRESSING_STYLE": "path",
+        "AWS_ACCESS_KEY_ID": "cluster",
+        "AWS_SECRET_ACCESS_KEY": "cluster-local-only",  # noqa: S105 - moto accepts any key
+        "WAGTAILADMIN_BASE_URL": os.environ.get("WAGTAILADMIN_BASE_URL", front_door),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    commands = {"s3": [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)]}
+    redis_server = shutil.which("redis-server")
+    if redis_server:
+        redis_port = free_port()
+        commands["redis"] = [
+            redis_server, "--bind", "127.0.0.1", "--port", str(redis_port),
+            "--save", "", "--appendonly", "no", "--dir", str(workdir),
+        ]  # fmt: skip
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    else:
+        env["REDIS_URL"] = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/6")
+    gunicorn = [str(VENV_BIN / "gunicorn"), "--config", "ijm_site/gunicorn_conf.py"]
+    for name, port in zip(APP_SERVERS, app_ports, strict=True):
+        control = ["--control-socket", str(workdir / f"{name}.ctl")]  # one per server
+        commands[name] = ["env", f"PORT={port}", *gunicorn, *control, "ijm_site.wsgi"]
+    commands["worker"] = [sys.executable, "manage.py", "run_worker"]
+    commands["varnish"] = varnish_command(workdir / "varnish", options.port, app_ports)
+
+    os.chdir(ROOT)
+    os.environ.clear()
+    os.environ.update(env)  # every child inherits the cluster's settings
+    processes = Processes(commands, grace=20, restart={*APP_SERVERS, "worker"})
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop_now)
+    try:
+        processes.start(["s3", *(["redis"] if "redis" in commands else [])])
+        wait_for_port(s3_port)
+        create_bucket(env["MEDIA_ENDPOINT_URL"], env)
+        if "redis" in commands:
+            wait_for_port(redis_port)
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(env, "migrate", "--noinput", "--verbosity", "0")
+        manage(env, "seed_content", "--if-empty")
+        manage(env, "clear_page_cache")
+        processes.start([*APP_SERVERS, "worker", "varnish"])
+        wait_for_front_door(f"{front_door}/", processes)
+    except Stop:
+        processes.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        return 0
+    except BaseException:
+        processes.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    for name, port in zip(APP_SERVERS, app_ports, strict=True):
+        pid = processes.children[name].pid
+        print(f"cluster: {name} http://127.0.0.1:{port}/ (pid {pid})", flush=True)
+    print(f"cluster: media bucket {env['MEDIA_ENDPOINT_URL']}/{BUCKET}", flush=True)
+    print(f"cluster: database {options.database}, cache {env['REDIS_URL']}", flush=True)
+    print(f"cluster: ready at {front_door}/ (Ctrl-C stops everything)", flush=True)
+    try:
+        return processes.wait()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
