@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cluster: {name} http://127.0.0.1:{port}/ (pid {pid})", flush=True)
     print(f"cluster: media bucket {env['MEDIA_ENDPOINT_URL']}/{BUCKET}", flush=True)
     print(f"cluster: database {options.database}, cache {env['REDIS_URL']}", flush=True)
+    print(f"cluster: varnish instance {workdir / 'varnish' / 'instance'}", flush=True)
     print(f"cluster: ready at {front_door}/ (Ctrl-C stops everything)", flush=True)
     try:
         return processes.wait()
@@ -242,3 +243,79 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+class StartedCluster:
+    """`make cluster` as a child process on a spare port, for the tests and the benchmark.
+
+    Its own database (dropped and created afresh), whole process group stopped by ``stop()``.
+    ``app`` maps each app server's name to its address, ``pids`` to its gunicorn master.
+    """
+
+    NOT_PASSED = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT"}
+
+    def __init__(self, workdir: Path, database: str, timeout: float = 300):
+        import re
+
+        self.database = database
+        self.port = free_port()
+        self.front_door = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "cluster.log"
+        self._log = self.log_path.open("wb")
+        env = {k: v for k, v in os.environ.items() if k not in self.NOT_PASSED}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.cluster", "--port", str(self.port),
+             "--database", database, "--fresh-database"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        self._wait_until_ready(timeout)
+        log = self.log()
+        found = re.findall(r"cluster: (app-[ab]) (http://\S+)/ \(pid (\d+)\)", log)
+        self.app = {name: url for name, url, _ in found}
+        self.pids = {name: int(pid) for name, _, pid in found}
+        self.redis_url = re.search(r"cache (redis://\S+)", log).group(1)
+        self.varnish_instance = re.search(r"varnish instance (\S+)", log).group(1)
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "cluster: ready at" in self.log():
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"make cluster exited early:\n{self.log()[-5000:]}")
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"make cluster was not ready within {timeout} s:\n{self.log()[-5000:]}")
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def manage(self, *args: str, **extra_env: str) -> str:
+        """A manage.py command against the cluster's database and cache; its output."""
+        postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432/x")
+        env = {k: v for k, v in os.environ.items() if k not in self.NOT_PASSED}
+        env.update(
+            DEBUG="0", SECRET_KEY="only-for-manage-commands-against-the-cluster",  # noqa: S106
+            ALLOWED_HOSTS="localhost",
+            DATABASE_URL=urlunsplit(urlsplit(postgres)._replace(path=f"/{self.database}")),
+            REDIS_URL=self.redis_url, **extra_env,
+        )  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()

@@ -7,87 +7,27 @@ either. The last test stops it with SIGTERM and looks for anything left running.
 """
 
 import os
-import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from scripts.served_site import ROOT, free_port
+from scripts.cluster import StartedCluster
 from tests.served_http import SiteClient
 
 DATABASE = "ijm_cluster_test"
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 ADMIN = ("cluster-admin", "a long test password 4 the cluster")
-ENV_NOT_PASSED = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT"}
-
-
-class Cluster:
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.front_door = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "cluster.log"
-        self._log = self.log_path.open("wb")
-        env = {k: v for k, v in os.environ.items() if k not in ENV_NOT_PASSED}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scripts.cluster", "--port", str(self.port),
-             "--database", DATABASE, "--fresh-database"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        self._wait_until_ready()
-        log = self.log()
-        self.app = dict(re.findall(r"cluster: (app-[ab]) (http://\S+)/ \(pid", log))
-        self.redis_url = re.search(r"cache (redis://\S+)", log).group(1)
-
-    def _wait_until_ready(self, timeout: float = 300) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if "cluster: ready at" in self.log():
-                return
-            if self.process.poll() is not None:
-                raise RuntimeError(f"make cluster exited early:\n{self.log()[-5000:]}")
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError(f"make cluster was not ready within {timeout} s:\n{self.log()[-5000:]}")
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def manage(self, *args: str) -> str:
-        env = {k: v for k, v in os.environ.items() if k not in ENV_NOT_PASSED}
-        env.update(
-            DEBUG="0", SECRET_KEY="only-for-manage-commands-in-this-test",
-            ALLOWED_HOSTS="localhost", DATABASE_URL=f"{POSTGRES}/{DATABASE}",
-            REDIS_URL=self.redis_url, DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
-        )  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._log.close()
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    running = Cluster(tmp_path_factory.mktemp("cluster"))
-    running.manage("createsuperuser", "--noinput", "--username", ADMIN[0], "--email", "c@b.org")
+    running = StartedCluster(tmp_path_factory.mktemp("cluster"), DATABASE)
+    running.manage(
+        "createsuperuser", "--noinput", "--username", ADMIN[0], "--email", "c@b.org",
+        DJANGO_SUPERUSER_PASSWORD=ADMIN[1],
+    )  # fmt: skip
     yield running
     running.stop()
 

@@ -198,3 +198,31 @@ def test_a_document_streams_from_the_private_prefix_through_wagtails_view(s3, si
     assert download.headers["Content-Length"] == str(len(content))
     assert download.headers["Content-Security-Policy"] == "default-src 'none'"
     assert endpoint not in json.dumps(dict(download.headers))  # no bucket address handed out
+
+
+def test_a_cdn_address_names_the_renditions_joins_img_src_and_private_urls_carry_no_signature():
+    """MEDIA_PUBLIC_URL (a CDN or custom domain in front of the bucket) as settings read it."""
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import storages; print(json.dumps(["
+        "storages['renditions'].url('images/a.fill-480x270.webp'), "
+        "storages['default'].url('original_images/a.jpg'), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="ijm_site.settings", SECRET_KEY="x", ALLOWED_HOSTS="localhost",
+        MEDIA_BUCKET="ijm-media", MEDIA_REGION="ap-southeast-1",
+        MEDIA_PUBLIC_URL="https://media.example.org/", AWS_ACCESS_KEY_ID="k",
+        AWS_SECRET_ACCESS_KEY="s",
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    rendition, original, img_src = json.loads(result.stdout.strip().splitlines()[-1])
+    assert rendition == "https://media.example.org/public/images/a.fill-480x270.webp"
+    assert "https://media.example.org" in img_src
+    assert original.startswith("https://ijm-media.s3")
+    assert original.endswith("/private/original_images/a.jpg")
+    assert "?" not in original  # unsigned: the bucket refuses it, and nobody hands it out
