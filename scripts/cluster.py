@@ -42,6 +42,7 @@ from scripts.processes import Processes, _child_setup
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 BUCKET = "ijm-cluster-media"
+LOCAL_S3_KEY, LOCAL_S3_SECRET = "cluster", "cluster-local-only"  # noqa: S105 - moto takes any
 APP_SERVERS = ("app-a", "app-b")
 WORKER_CONNECTIONS = 2  # the worker's own connection and its heartbeat's
 MARGIN_CONNECTIONS = 10  # manage.py commands, psql, the setup steps
@@ -178,9 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         "MEDIA_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
         "MEDIA_REGION": "us-east-1",
         "MEDIA_ADDRESSING_STYLE": "path",
-        "AWS_ACCESS_KEY_ID": "cluster",
-        "AWS_SECRET_ACCESS_KEY": "cluster-local-only",  # noqa: S105 - moto accepts any key
+        "AWS_ACCESS_KEY_ID": LOCAL_S3_KEY,
+        "AWS_SECRET_ACCESS_KEY": LOCAL_S3_SECRET,
         "WAGTAILADMIN_BASE_URL": os.environ.get("WAGTAILADMIN_BASE_URL", front_door),
+        "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND")
+        or "django.core.mail.backends.console.EmailBackend",  # no mail server on this machine
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -275,6 +278,7 @@ class StartedCluster:
         self.app = {name: url for name, url, _ in found}
         self.pids = {name: int(pid) for name, _, pid in found}
         self.redis_url = re.search(r"cache (redis://\S+)", log).group(1)
+        self.media_endpoint = re.search(r"media bucket (http://\S+)/", log).group(1)
         self.varnish_instance = re.search(r"varnish instance (\S+)", log).group(1)
 
     def _wait_until_ready(self, timeout: float) -> None:
@@ -300,7 +304,9 @@ class StartedCluster:
             DEBUG="0", SECRET_KEY="only-for-manage-commands-against-the-cluster",  # noqa: S106
             ALLOWED_HOSTS="localhost",
             DATABASE_URL=urlunsplit(urlsplit(postgres)._replace(path=f"/{self.database}")),
-            REDIS_URL=self.redis_url, **extra_env,
+            REDIS_URL=self.redis_url, MEDIA_BUCKET=BUCKET, MEDIA_ENDPOINT_URL=self.media_endpoint,
+            MEDIA_REGION="us-east-1", MEDIA_ADDRESSING_STYLE="path", AWS_ACCESS_KEY_ID=LOCAL_S3_KEY,
+            AWS_SECRET_ACCESS_KEY=LOCAL_S3_SECRET, **extra_env,
         )  # fmt: skip
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
