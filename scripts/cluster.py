@@ -251,7 +251,7 @@ if __name__ == "__main__":
 class StartedCluster:
     """`make cluster` as a child process on a spare port, for the tests and the benchmark.
 
-    Its own database (dropped and created afresh), whole process group stopped by ``stop()``.
+    Its own database (created afresh, dropped by ``stop()``), whole process group stopped too.
     ``app`` maps each app server's name to its address, ``pids`` to its gunicorn master.
     """
 
@@ -324,4 +324,19 @@ class StartedCluster:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        self._log.close()
+        if not self._log.closed:
+            self._log.close()
+            self._drop_database()
+
+    def _drop_database(self) -> None:
+        """The run's database was made afresh for it; nothing of it is kept."""
+        import psycopg2
+
+        postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432/x")
+        admin = psycopg2.connect(urlunsplit(urlsplit(postgres)._replace(path="/postgres")))
+        admin.autocommit = True
+        try:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        finally:
+            admin.close()
