@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install messages run serve bench bench-spike lighthouse browser test lint format migrate seed clean
+.PHONY: install messages run serve cluster bench-cluster bench bench-spike lighthouse browser test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -53,6 +53,16 @@ serve: install
 	$(PROD_ENV) exec $(PY) -m scripts.processes --restart worker \
 		web="$(VENV)/bin/gunicorn --config ijm_site/gunicorn_conf.py ijm_site.wsgi" \
 		worker="$(PY) manage.py run_worker"
+
+# Several app servers as one site on this machine (README, "Production topology"): PostgreSQL
+# (the machine's), Redis, a local S3 server, two gunicorn app servers, the worker and Varnish on
+# $${PORT:-8080}; set up once, stopped together on Ctrl-C/SIGTERM (scripts/cluster.py).
+cluster: install
+	exec $(PY) -m scripts.cluster --port $${PORT:-8080}
+
+# One app server killed under uncacheable load through Varnish, and a publish seen everywhere.
+bench-cluster: install
+	$(PY) -m scripts.bench_cluster
 
 # Throughput and page weight against `make serve` on a spare port (needs wrk and Chromium).
 bench: install

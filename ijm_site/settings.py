@@ -288,7 +288,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads are private: image originals and documents go to the default storage, which the site
 # never serves at a URL (documents only through Wagtail's view, which checks privacy). Only image
 # renditions, which carry no metadata, are public, from their own storage under MEDIA_ROOT.
-# Object storage later swaps these two backends (a private and a public bucket) and nothing else.
+# With MEDIA_BUCKET set, object storage swaps these two backends (below) and nothing else.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", MEDIA_ROOT.parent / "private-media"))
@@ -307,8 +307,77 @@ def media_storages(public_root: Path, private_root: Path) -> dict:
     }
 
 
+# Media in an S3-compatible bucket (README, "Media in object storage"): with MEDIA_BUCKET set, both
+# media storages move to one bucket under two prefixes. "private/" (image originals, documents) is
+# written with the private ACL and its URLs are unsigned, so a URL that leaks answers 403; documents
+# still stream through Wagtail's view (pages/document_streaming.py). "public/" (renditions) is
+# public-read with a week's Cache-Control, served by the bucket or MEDIA_PUBLIC_URL (a CDN), and
+# that origin joins the public pages' img-src. No upload ever overwrites another (file_overwrite).
+MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
+MEDIA_ENDPOINT_URL = os.environ.get("MEDIA_ENDPOINT_URL", "")
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").rstrip("/")
+RENDITION_CACHE_CONTROL = "public, max-age=604800"
+
+
+def object_storages(bucket: str) -> dict:
+    from urllib.parse import urlsplit
+
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": MEDIA_ENDPOINT_URL or None,
+        "region_name": os.environ.get("MEDIA_REGION") or None,
+        "access_key": os.environ.get("MEDIA_ACCESS_KEY_ID") or None,  # else AWS_ACCESS_KEY_ID
+        "secret_key": os.environ.get("MEDIA_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("MEDIA_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,
+        "querystring_auth": False,
+    }
+    public = urlsplit(MEDIA_PUBLIC_URL)
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "location": "private", "default_acl": "private"},
+        },
+        "renditions": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "location": "public",
+                "default_acl": "public-read",
+                "object_parameters": {"CacheControl": RENDITION_CACHE_CONTROL},
+                "custom_domain": (public.netloc + public.path) if MEDIA_PUBLIC_URL else None,
+                "url_protocol": f"{public.scheme or 'https'}:",
+            },
+        },
+    }
+
+
+def media_public_origin(bucket: str) -> str:
+    """Where rendition URLs point (scheme and host), for the Content-Security-Policy."""
+    from urllib.parse import urlsplit
+
+    if not bucket:
+        return ""
+    if MEDIA_PUBLIC_URL:
+        address = urlsplit(MEDIA_PUBLIC_URL)
+    elif MEDIA_ENDPOINT_URL:
+        address = urlsplit(MEDIA_ENDPOINT_URL)
+        if os.environ.get("MEDIA_ADDRESSING_STYLE") == "virtual":
+            return f"{address.scheme}://{bucket}.{address.netloc}"
+    else:
+        region = os.environ.get("MEDIA_REGION") or "us-east-1"
+        return f"https://{bucket}.s3.{region}.amazonaws.com"
+    return f"{address.scheme}://{address.netloc}"
+
+
+MEDIA_PUBLIC_ORIGIN = media_public_origin(MEDIA_BUCKET)
+
 STORAGES = {
-    **media_storages(MEDIA_ROOT, PRIVATE_MEDIA_ROOT),
+    **(
+        object_storages(MEDIA_BUCKET)
+        if MEDIA_BUCKET
+        else media_storages(MEDIA_ROOT, PRIVATE_MEDIA_ROOT)
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -402,7 +471,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_PUBLIC_ORIGIN] if MEDIA_PUBLIC_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "media-src": ["'self'"],

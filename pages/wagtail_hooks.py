@@ -10,8 +10,13 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from pages.admin_panels import EditorShortcutsPanel
+from pages.document_streaming import ORDER_AFTER_PRIVACY_CHECKS, stream_document_from_bucket
 from pages.safeguarding import describe_missing, missing_confirmations
 from pages.story_content_lock import describe_refusal, models_a_story_can_use, stories_showing
+
+hooks.register(
+    "before_serve_document", stream_document_from_bucket, order=ORDER_AFTER_PRIVACY_CHECKS
+)
 
 
 def _story_class():

@@ -142,6 +142,14 @@ sub vcl_backend_response {
     return (deliver);
 }
 
+sub vcl_backend_error {
+    # An app server that died between two probes: a GET or HEAD tries the next one once, so a
+    # visitor does not see the failure while the probe has yet to mark it down.
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
+}
+
 sub vcl_deliver {
     if (resp.http.X-Cache) {
         set resp.http.X-App-Cache = resp.http.X-Cache;
