@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         "AWS_ACCESS_KEY_ID": LOCAL_S3_KEY,
         "AWS_SECRET_ACCESS_KEY": LOCAL_S3_SECRET,
         "WAGTAILADMIN_BASE_URL": os.environ.get("WAGTAILADMIN_BASE_URL", front_door),
+        # Every change purges Varnish (ijm_site/frontend_cache.py), from whichever server made it.
+        "FRONTEND_CACHE_URL": os.environ.get("FRONTEND_CACHE_URL") or front_door,
         "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND")
         or "django.core.mail.backends.console.EmailBackend",  # no mail server on this machine
         "PYTHONUNBUFFERED": "1",
