@@ -172,6 +172,12 @@ def uses_query_params(request, *names: str) -> None:
     setattr(request, QUERY_PARAMS_USED, tuple(sorted(set(names))))
 
 
+def keyed_query(request) -> list[tuple[str, str]]:
+    """The query parameters this request's cache entry is keyed on (so far as the view said):
+    a link in the page may carry these, never others, or one visitor's would reach another."""
+    return _kept(_query_params(request), getattr(request, QUERY_PARAMS_USED, ALL_PARAMS))
+
+
 def _is_ignored(name: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in _ignored_patterns())
 
