@@ -302,6 +302,35 @@ def _increment(cache, key: str) -> int:
         return 1
 
 
+class SiteRootsFollowGenerations:
+    """Wagtail keeps the site's home pages (one per language) in the default cache to build every
+    page's address. In local memory each server process has its own copy, so a Filipino home
+    published in another process (the admin in another worker, the seed loader) would stay
+    unknown here for an hour: every Filipino page would have no address in this process (the
+    switcher, hreflang and menus would break). Publishing starts a new generation, which every
+    process sees, so a process that sees a new one drops its copy. A shared cache needs none
+    of this: there one delete reaches everyone."""
+
+    def __init__(self):
+        self._seen = None
+        self._lock = threading.Lock()
+
+    def check(self) -> None:
+        if _is_shared(caches["default"]):
+            return
+        generation = current_generation()
+        with self._lock:
+            if generation == self._seen:
+                return
+            self._seen = generation
+        from wagtail.models import Site
+
+        Site.clear_site_root_paths_cache()
+
+
+site_roots = SiteRootsFollowGenerations()
+
+
 class PageCacheMiddleware:
     """Serves and stores whole pages for anonymous visitors; see the module docstring."""
 
@@ -309,6 +338,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        site_roots.check()
         if not _request_is_cacheable(request):
             return self._mark(self.get_response(request), "BYPASS")
 

@@ -119,3 +119,23 @@ def test_search_under_fil_searches_the_filipino_tree_only(client, two_languages)
     assert "Salamangkero walang salin" in english and "Salamangkero sa Filipino" not in english
     assert "Salamangkero sa Filipino" in filipino and "Salamangkero walang salin" not in filipino
     assert 'href="/fil/sa-filipino/"' in filipino
+
+
+def test_a_filipino_home_published_by_another_process_gets_its_addresses_here(client, seeded_site):
+    """Wagtail caches the home pages per language in each process's local memory; a process that
+    missed the Filipino home being published must still link the Filipino pages."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+    from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
+
+    from ijm_site import page_cache
+
+    client.get("/about/")
+    generation_before = page_cache.current_generation()
+    stale = Site.get_site_root_paths()
+    build_filipino_tree(seeded_site)  # "another process": then undo what this one learnt
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, stale, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    page_cache.site_roots._seen = generation_before
+
+    html = client.get("/about/").content.decode()
+    assert 'href="/fil/about/" lang="fil"' in html

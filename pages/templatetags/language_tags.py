@@ -28,8 +28,9 @@ def language_home_url(request, language: str) -> str:
     """The live home page of ``language``'s tree, else that language's root address."""
     site = Site.find_for_request(request)
     home = live_versions(site.root_page).get(language) if site is not None else None
-    if home is not None:
-        return home.get_url(request)
+    url = home.get_url(request) if home is not None else None
+    if url is not None:
+        return url
     with translation.override(language):
         try:
             return reverse("wagtail_serve", args=("",))
