@@ -113,3 +113,12 @@ def test_the_thank_you_page_switches_to_the_filipino_thank_you_page(client, two_
 def test_pages_without_the_donate_form_load_no_switcher_script(client, two_languages):
     assert "language_switch.js" not in client.get("/").content.decode()
     assert not re.search(r"data-carries-choices", client.get("/fil/").content.decode())
+
+
+def test_the_header_donate_link_leads_to_the_donate_page_of_the_pages_language(
+    client, two_languages
+):
+    english = client.get("/").content.decode()
+    filipino = client.get("/fil/").content.decode()
+    assert re.search(r'<a class="button" href="/donate/">', english)
+    assert re.search(r'<a class="button" href="/fil/donate/">', filipino)
