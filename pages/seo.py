@@ -85,16 +85,20 @@ def organisation_json_ld(organisation: OrganisationSettings, home_url: str) -> d
     return data
 
 
-def live_versions(page) -> dict:
+def live_versions(page, request=None) -> dict:
     """The live, public versions of ``page`` by language code, itself included when live.
 
-    Read once per page object: the switcher, the alternates and the canonical all ask."""
-    cached = getattr(page, "_live_versions", None)
-    if cached is None:
+    Read once per page and request: the switcher, the alternates, the header's home link and
+    menu all ask."""
+    known = getattr(request, "_live_versions", None) if request is not None else None
+    if known is None:
+        known = {}
+        if request is not None:
+            request._live_versions = known
+    if page.pk not in known:
         versions = page.get_translations(inclusive=True).live().public().select_related("locale")
-        cached = {version.locale.language_code: version for version in versions}
-        page._live_versions = cached
-    return cached
+        known[page.pk] = {version.locale.language_code: version for version in versions}
+    return known[page.pk]
 
 
 def _language_order(code: str) -> int:
@@ -207,7 +211,7 @@ def page_meta(page, request, organisation: OrganisationSettings) -> dict:
         **_sharing_image(request, image, rendition, site_name),
         "json_ld": "",
         "locale": OPEN_GRAPH_LOCALES.get(get_language(), "en_PH"),
-        "alternates": alternates(live_versions(page), lambda p: p.get_full_url(request)),
+        "alternates": alternates(live_versions(page, request), lambda p: p.get_full_url(request)),
     }
     if is_home:
         meta["json_ld"] = json_ld(organisation_json_ld(organisation, canonical))

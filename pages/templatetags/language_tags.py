@@ -27,7 +27,7 @@ register = template.Library()
 def language_home_url(request, language: str) -> str:
     """The live home page of ``language``'s tree, else that language's root address."""
     site = Site.find_for_request(request)
-    home = live_versions(site.root_page).get(language) if site is not None else None
+    home = live_versions(site.root_page, request).get(language) if site is not None else None
     url = home.get_url(request) if home is not None else None
     if url is not None:
         return url
@@ -41,12 +41,11 @@ def language_home_url(request, language: str) -> str:
 def _page_url_in(page, request, language: str) -> str | None:
     """``page``'s live translation in ``language`` (with the sub-address this request asked for
     under a routable page), or None."""
-    if page.locale.language_code == language:
-        translated = page
-    else:
-        translated = live_versions(page).get(language)
-        if translated is None:
-            return None
+    translated = live_versions(page, request).get(language)
+    if translated is None:
+        return None
+    if translated.pk == page.pk:
+        translated = page  # as shown (a preview shows a draft)
     url = translated.get_url(request)
     if url is None:
         return None

@@ -1,5 +1,8 @@
 from django import template
+from django.utils.translation import get_language
 from wagtail.models import Page, Site
+
+from pages.seo import live_versions
 
 register = template.Library()
 
@@ -16,7 +19,11 @@ def menu_pages(context):
 
 @register.simple_tag(takes_context=True)
 def site_root(context):
-    """The home page in the visitor's language, else the site's own (Wagtail's ``localized``)."""
+    """The home page in the visitor's language, else the site's own."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    return site.root_page.localized if site else None
+    if request is None:
+        return None
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return live_versions(site.root_page, request).get(get_language()) or site.root_page
