@@ -142,3 +142,30 @@ def test_update_aliases_cannot_publish_an_alias_of_a_story_nobody_confirmed(fili
         alias.save()
     alias.refresh_from_db()
     assert not alias.live
+
+
+def test_a_translated_story_keeps_its_picture_and_blocks_and_locks_them_while_live(filipino_index):
+    from pages.story_content_lock import StoryContentInUseError
+    from tests.test_story_content_lock import _image
+
+    photo = _image()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
+    english = index.add_child(
+        instance=StoryPage(
+            title="Maria's Story",
+            slug="marias-story",
+            summary="Maria is safe.",
+            image=photo,
+            body=[("paragraph", "<p>Maria loves drawing.</p>")],
+        )
+    )
+    english = publish_confirmed_story(english)
+    filipino = english.copy_for_translation(filipino_index.locale).specific
+    assert filipino.image_id == photo.pk  # images are shared by both languages
+    assert [b.block_type for b in filipino.body] == [b.block_type for b in english.body]
+    filipino = publish_confirmed_story(filipino)
+    english.unpublish()
+
+    photo.description = "Maria Santos outside her school"
+    with pytest.raises(StoryContentInUseError, match=filipino.title):
+        photo.save()
