@@ -164,12 +164,15 @@ def start_new_generation() -> None:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         local_copies.clear()  # unreachable already; this only gives the memory back sooner
     else:
-        path = _generation_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
-        temporary.write_text(uuid.uuid4().hex)
-        temporary.replace(path)  # a new inode: readers never see a half-written file
+        _replace_file(_generation_file())
     logger.debug("page cache cleared")
+
+
+def _replace_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
+    temporary.write_text(uuid.uuid4().hex)
+    temporary.replace(path)  # a new inode: readers never see a half-written file
 
 
 def serve_with_fresh_tokens(request, *one_time_values) -> None:
@@ -180,6 +183,12 @@ def serve_with_fresh_tokens(request, *one_time_values) -> None:
 def uses_query_params(request, *names: str) -> None:
     """Say which query parameters this response depends on; every other one shares its entry."""
     setattr(request, QUERY_PARAMS_USED, tuple(sorted(set(names))))
+
+
+def keyed_query(request) -> list[tuple[str, str]]:
+    """The query parameters this request's cache entry is keyed on (so far as the view said):
+    a link in the page may carry these, never others, or one visitor's would reach another."""
+    return _kept(_query_params(request), getattr(request, QUERY_PARAMS_USED, ALL_PARAMS))
 
 
 def _is_ignored(name: str) -> bool:
@@ -336,6 +345,52 @@ def _for_shared_caches(request, response, seconds: int | None):
     return response
 
 
+class SiteRootsFollowChanges:
+    """Wagtail keeps the site's home pages (one per language) in the default cache to build every
+    page's address. In local memory each server process has its own copy, so a Filipino home
+    created or published in another process (the admin in another worker, the seed loader)
+    would stay unknown here for an hour: every Filipino page would have no address in this
+    process (the switcher, hreflang and menus would break). Saving or deleting a home page (any
+    page right under the tree's root) touches a small file beside the generation file; a process
+    that sees it changed drops its copy. A shared cache needs none of this: there Wagtail's own
+    delete reaches everyone."""
+
+    def __init__(self):
+        self._seen = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _file() -> Path:
+        generation_file = _generation_file()
+        return generation_file.with_name(f"{generation_file.name}.site-roots")
+
+    def marker(self) -> str:
+        try:
+            stat = os.stat(self._file())
+        except FileNotFoundError:
+            return "0"
+        return f"{stat.st_ino}-{stat.st_mtime_ns}"
+
+    def check(self) -> None:
+        if _is_shared(caches["default"]):
+            return
+        marker = self.marker()
+        with self._lock:
+            if marker == self._seen:
+                return
+            self._seen = marker
+        from wagtail.models import Site
+
+        Site.clear_site_root_paths_cache()
+
+    def changed(self) -> None:
+        if not _is_shared(caches["default"]):
+            _replace_file(self._file())
+
+
+site_roots = SiteRootsFollowChanges()
+
+
 class PageCacheMiddleware:
     """Serves and stores whole pages for anonymous visitors; see the module docstring."""
 
@@ -343,6 +398,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        site_roots.check()
         if not _request_is_cacheable(request):
             response = self._mark(self.get_response(request), "BYPASS")
             return _for_shared_caches(request, response, seconds=None)
@@ -428,6 +484,14 @@ def _clear_when_a_page_is_deleted(sender, instance, **kwargs):
 
     if isinstance(instance, Page):
         _start_new_generation_now_and_after_commit()
+        _note_a_changed_site_root(sender, instance)
+
+
+def _note_a_changed_site_root(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and instance.depth == 2:
+        site_roots.changed()
 
 
 def connect_signals() -> None:
@@ -449,6 +513,7 @@ def connect_signals() -> None:
     ):
         signal.connect(_clear_on_change, dispatch_uid=uid)
     post_delete.connect(_clear_when_a_page_is_deleted, dispatch_uid=f"{uid}.page_delete")
+    post_save.connect(_note_a_changed_site_root, dispatch_uid=f"{uid}.site_root_save")
 
     models = [Redirect, Site, PageViewRestriction, get_image_model()]
     models += _concrete_subclasses(BaseSiteSetting) + _concrete_subclasses(BaseGenericSetting)

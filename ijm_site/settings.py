@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "ijm_site.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ijm_site.languages.PathLanguageMiddleware",  # the language from the path only: see there
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -281,6 +282,10 @@ USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English")]
+# Editors translate with simple_translation ("Translate" in a page's menu: a draft copy in the
+# other tree). No synced tree: an alias of a story in the Filipino tree would show English content
+# no editor confirmed for that tree, and aliases go live without a revision (README, "Languages").
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -10,17 +10,17 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from pages import views as search_views
+from pages.seo import LocalisedSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": LocalisedSitemap}}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
     ),
-    path("search/", search_views.search, name="search"),
     path("", include("donations.urls")),
 ]
 
@@ -37,9 +37,11 @@ urlpatterns += [
     )
 ]
 
-# English unprefixed, Filipino under /fil/: the donate page (a Wagtail page) and the monthly
-# gift pages in the donor's language; emails reverse these under the donor's language.
+# What visitors read, in their language: English unprefixed as before, Filipino under /fil/
+# (the language comes from the path alone: ijm_site/languages.py). Wagtail serves each
+# language's tree: the site's root page and its translations.
 urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
     path("monthly-gift/", include("donor_portal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,10 +1,11 @@
-"""Site search: Wagtail search over the live, public pages of this site."""
+"""Site search: Wagtail search over the live, public pages of this site, in one language."""
 
 import re
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -32,6 +33,20 @@ def _snippet(page) -> str:
     return Truncator(" ".join((text or "").split())).words(30)
 
 
+def language_home(request):
+    """The home page of the visitor's language in this site (its Filipino tree sits beside the
+    English one), or None when that language has no tree yet: search then finds nothing rather
+    than pages in the other language."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return (
+        site.root_page.get_translations(inclusive=True)
+        .filter(locale__language_code=get_language())
+        .first()
+    )
+
+
 def search(request):
     uses_query_params(request, "query", "page")
     typed = CONTROL_CHARACTERS.sub(" ", request.GET.get("query", ""))
@@ -43,10 +58,9 @@ def search(request):
     if query and not words:
         problem = _("Please search with letters or numbers; punctuation alone finds nothing.")
     elif words:
-        site = Site.find_for_request(request)
         pages = Page.objects.live().public()
-        if site is not None:
-            pages = pages.in_site(site)
+        home = language_home(request)
+        pages = pages.descendant_of(home, inclusive=True) if home else pages.none()
         results = pages.specific().search(words)
         paginator = Paginator(results, RESULTS_PER_PAGE)
         try:

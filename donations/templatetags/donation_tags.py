@@ -1,6 +1,7 @@
 """Template tags other apps' templates use to point at giving, without importing donations."""
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.template.defaultfilters import date as date_filter
 from django.utils.translation import get_language
@@ -14,13 +15,15 @@ DONATE_PAGE_CACHE_KEY = "donations:donate-page-url"
 
 
 def donate_page_url() -> str:
-    """The live DonatePage's URL: one query at most, then cached until a page is published."""
-    url = cache.get(DONATE_PAGE_CACHE_KEY)
-    if url is None:
+    """The live DonatePage's URL in the visitor's language: one query at most per language,
+    then cached (one entry, by language) until a page is published."""
+    urls = cache.get(DONATE_PAGE_CACHE_KEY) or {}
+    language = get_language()
+    if language not in urls:
         page = find_live_donate_page()
-        url = (page.get_url() or "") if page else ""
-        cache.set(DONATE_PAGE_CACHE_KEY, url, 300)
-    return url
+        urls[language] = (page.get_url() or "") if page else ""
+        cache.set(DONATE_PAGE_CACHE_KEY, urls, 300)
+    return urls[language]
 
 
 @register.simple_tag
@@ -48,7 +51,13 @@ def letter_date(value, length: str = "long") -> str:
 
 
 def find_live_donate_page() -> DonatePage | None:
-    return DonatePage.objects.live().public().first()
+    """The live donate page in the visitor's language, else the English one (a language whose
+    tree has no donate page yet still leads donors somewhere)."""
+    pages = DonatePage.objects.live().public()
+    return (
+        pages.filter(locale__language_code=get_language()).first()
+        or pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    )
 
 
 @register.inclusion_tag("donations/includes/donate_ask.html")
