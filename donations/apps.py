@@ -6,13 +6,24 @@ class DonationsConfig(AppConfig):
     verbose_name = "Donations"
 
     def ready(self):
-        from donations.seed import add_donor_path_defaults, seed_donate_page
-        from pages.seed.steps import register_seed_addition, register_seed_step
+        from donations.seed import (
+            add_donor_path_defaults,
+            add_filipino_donate_page,
+            seed_donate_page,
+            translate_donate_page,
+        )
+        from pages.seed.steps import (
+            register_seed_addition,
+            register_seed_step,
+            register_translation_step,
+        )
 
         register_seed_step("donations.donate_page", seed_donate_page)
+        register_translation_step("donations.donate_page", translate_donate_page)
         # Names are permanent (pages/seed/steps.py) and printed by `make serve`'s seed step,
         # whose log must never hold the word "donor".
         register_seed_addition("donate-page-path-and-trust", add_donor_path_defaults)
+        register_seed_addition("filipino-donate-page", add_filipino_donate_page)
 
         from django.core.cache import cache
         from wagtail.signals import page_published, page_unpublished

@@ -172,6 +172,8 @@ CONTACT = {
     "get in touch.",
 }
 
+FEATURED_STORY = {"kicker": "A survivor's story", "link_text": "Read Aaron's story"}
+
 STORY_INDEX = {
     "title": "Stories",
     "slug": "stories",
