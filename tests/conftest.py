@@ -71,7 +71,7 @@ def fake_stripe(settings):
 def donate_page(seeded_site):
     from donations.models import DonatePage
 
-    return DonatePage.objects.get()
+    return DonatePage.objects.get(locale__language_code="en")
 
 
 @pytest.fixture

@@ -315,3 +315,9 @@ def test_a_story_staff_changed_in_english_waits_as_an_unconfirmed_filipino_draft
     assert "for an editor to check and confirm" in out.getvalue()
     home = HomePage.objects.get(locale=filipino())
     assert "featured_story" not in [block.block_type for block in home.body]
+
+
+def test_an_english_page_made_again_after_staff_deleted_it_gets_no_filipino_twin(seeded_site):
+    StandardPage.objects.get(locale__language_code="en", slug="about").delete()
+    load_seed_content()  # makes the English About page again, with a new translation key
+    assert StandardPage.objects.filter(locale=filipino(), slug__startswith="about").count() == 1

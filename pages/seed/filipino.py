@@ -43,8 +43,9 @@ def translate_seed_page(page: Page, words: dict, locale: Locale, report) -> Page
 
     A field the English page leaves empty stays empty in the translation: staff emptied it on
     purpose (a trust panel part they cannot stand behind, for one). Returns the new page, or
-    None when the page already has a translation, or when its parent has none yet (a page
-    whose parent an editor chose not to translate stays untranslated).
+    None when the page already has a translation, when its parent has none yet (a page whose
+    parent an editor chose not to translate stays untranslated), or when the Filipino parent
+    already has a page at its slug.
     """
     from pages.seed.loader import publish_seed_page
 
@@ -52,8 +53,14 @@ def translate_seed_page(page: Page, words: dict, locale: Locale, report) -> Page
     if page.get_translation_or_none(locale) is not None:
         return None
     parent = page.get_parent()
-    if not parent.is_root() and parent.get_translation_or_none(locale) is None:
-        return None
+    if not parent.is_root():
+        translated_parent = parent.get_translation_or_none(locale)
+        if translated_parent is None:
+            return None
+        if translated_parent.get_children().filter(slug=page.slug).exists():
+            # A Filipino page already holds this address: an editor's own, or the translation
+            # of an English page staff since deleted and the seed made again. Never a twin.
+            return None
     translation = page.copy_for_translation(locale).specific
     for name, value in words.items():
         if _has_content(getattr(page, name)):
