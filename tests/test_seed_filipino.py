@@ -321,3 +321,41 @@ def test_an_english_page_made_again_after_staff_deleted_it_gets_no_filipino_twin
     StandardPage.objects.get(locale__language_code="en", slug="about").delete()
     load_seed_content()  # makes the English About page again, with a new translation key
     assert StandardPage.objects.filter(locale=filipino(), slug__startswith="about").count() == 1
+
+
+def _served(page) -> str:
+    """The page as its template renders it for a visitor, in its own language."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    request = RequestFactory().get(page.url or "/", HTTP_HOST="localhost")
+    request.user = AnonymousUser()
+    with translation.override(page.locale.language_code):
+        response = page.serve(request)
+        response.render()
+    return response.content.decode()
+
+
+def test_filipino_pages_show_the_filipino_tagline(seeded_site):
+    for page in (HomePage.objects.get(locale=filipino()), StoryPage.objects.get(locale=filipino())):
+        html = _served(page.specific)
+        assert fact_sheet_fil.HOME["tagline"] in html
+        assert fact_sheet.HOME["tagline"] not in html
+    english = _served(StoryPage.objects.get(locale__language_code="en"))
+    assert fact_sheet.HOME["tagline"] in english
+
+
+def test_the_privacy_link_of_a_filipino_page_leads_to_the_filipino_notice(seeded_site):
+    """Organisation details link one privacy page; each language's pages link its version."""
+    from django.template import Context, Template
+
+    from pages.settings import OrganisationSettings
+
+    linked = OrganisationSettings.for_site(seeded_site.get_site()).privacy_page
+    template = Template("{% load site_tags %}{% in_page_language target as p %}{{ p.title }}")
+    for page, title in [
+        (StoryPage.objects.get(locale=filipino()), fact_sheet_fil.PRIVACY["title"]),
+        (StoryPage.objects.get(locale__language_code="en"), fact_sheet.PRIVACY["title"]),
+    ]:
+        assert template.render(Context({"page": page, "target": linked})) == title

@@ -98,9 +98,8 @@ def test_json_ld_only_on_the_home_page(client, seeded_site):
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(client, seeded_site):
-    organisation = OrganisationSettings.for_site(Site.objects.get())
-    organisation.tagline = "</script><script>alert('x')</script> & more"
-    organisation.save()
+    seeded_site.tagline = "</script><script>alert('x')</script> & more"
+    seeded_site.save_revision().publish()
     head = _head(client)
     assert "<script>alert" not in head
     (data,) = _json_ld(head)

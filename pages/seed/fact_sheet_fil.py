@@ -11,11 +11,6 @@ translated. Slugs are not here: a translation keeps its English page's slug, so 
 switching language lands on the same address under ``/fil/``.
 """
 
-ORGANISATION = {
-    "tagline": "Pinoprotektahan ang mga batang Pilipino laban sa online na sekswal na "
-    "pagsasamantala.",
-}
-
 HOME = {
     "title": "IJM Philippines",
     "seo_title": "IJM Philippines: wakasan ang online na sekswal na pagsasamantala sa mga bata",
@@ -31,6 +26,8 @@ HOME = {
         "iba't ibang bansa, at iba pang kinauukulang sektor sa paglaban sa trafficking ng mga "
         "batang Pilipino para sa sekswal na pang-aabusong ipinapalabas nang live sa internet."
     ),
+    "tagline": "Pinoprotektahan ang mga batang Pilipino laban sa online na sekswal na "
+    "pagsasamantala.",
 }
 
 PROBLEM = {

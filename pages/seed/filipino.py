@@ -164,8 +164,9 @@ def _fill_and_publish_home(home: HomePage, fil_home: HomePage, report) -> None:
     for name in ("title", "seo_title", "search_description", "hero_kicker", "hero_heading"):
         if _has_content(getattr(home, name)):
             setattr(fil_home, name, data[name])
-    if _has_content(home.hero_text):
-        fil_home.hero_text = data["hero_text"]
+    for name in ("hero_text", "tagline"):
+        if _has_content(getattr(home, name)):
+            setattr(fil_home, name, data[name])
     index = StoryIndexPage.objects.child_of(fil_home).first()
     story = None
     if index is not None:

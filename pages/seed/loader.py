@@ -149,6 +149,7 @@ def load_seed_content() -> SeedReport:
                 hero_kicker=data["hero_kicker"],
                 hero_heading=data["hero_heading"],
                 hero_text=data["hero_text"],
+                tagline=data["tagline"],
             )
         )
         report.add(f"home page '{home.title}'")
