@@ -36,12 +36,12 @@ PROBLEM = {
     "text": (
         "<p>Bulnerable ang mga batang Pilipino sa mabilis na lumalaganap na krimeng ito ng "
         "trafficking. Nanganganib maging ang mga sanggol na dalawang buwan pa lamang.</p>"
-        "<p>Ibinubugaw ang mga bata ng sarili nilang mga magulang, pinagkakatiwalaang kamag-anak, "
-        "kaibigan, o kapitbahay upang gumawa ng child sexual exploitation material (CSEM), gaya "
-        "ng mga larawan at video.</p>"
-        "<p>Ipinapalabas nang live (livestream) ng mga trafficker ang pang-aabuso para sa mga "
-        "nagkasalang sekswal sa mga bata na nasa ibang bansa, na nagbabayad para utusan ang "
-        "pang-aabuso habang nangyayari ito.</p>"
+        "<p>Tina-traffic ang mga bata ng mga magulang, pinagkakatiwalaang kamag-anak, kaibigan, "
+        "o kapitbahay para gumawa ng child sexual exploitation material (CSEM), gaya ng mga "
+        "larawan at video.</p>"
+        "<p>Ipinapalabas nang live (livestream) ng mga trafficker ang pang-aabuso para tugunan "
+        "ang online na demand ng mga child sex offender sa ibang bansa, na nagbabayad para "
+        "diktahan ang pang-aabuso habang nangyayari ito.</p>"
     ),
 }
 
