@@ -29,10 +29,10 @@ class DonationsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         from donations import stripe_client  # noqa: F401 - connects its setting_changed receiver
-        from donations.templatetags.donation_tags import DONATE_PAGE_CACHE_KEY
+        from donations.templatetags.donation_tags import donate_page_url_cache_keys
 
         def forget_donate_url(sender, **kwargs):
-            cache.delete(DONATE_PAGE_CACHE_KEY)
+            cache.delete_many(donate_page_url_cache_keys())
 
         for signal in (page_published, page_unpublished):
             signal.connect(forget_donate_url, weak=False, dispatch_uid=f"donations-{id(signal)}")

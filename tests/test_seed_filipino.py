@@ -359,3 +359,18 @@ def test_the_privacy_link_of_a_filipino_page_leads_to_the_filipino_notice(seeded
         (StoryPage.objects.get(locale__language_code="en"), fact_sheet.PRIVACY["title"]),
     ]:
         assert template.render(Context({"page": page, "target": linked})) == title
+
+
+def test_each_language_points_to_its_own_donate_page(seeded_site):
+    """The story's ask and the menu's link find the visitor's language's donate page, and an
+    unpublished English one is never replaced by the Filipino one."""
+    from django.utils import translation
+
+    from donations.templatetags.donation_tags import find_live_donate_page
+
+    with translation.override("fil"):
+        assert find_live_donate_page().title == fact_sheet_fil.DONATE_PAGE["title"]
+    with translation.override("en"):
+        assert find_live_donate_page().title == "Donate"
+        DonatePage.objects.get(locale__language_code="en").unpublish()
+        assert find_live_donate_page() is None

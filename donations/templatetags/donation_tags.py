@@ -1,7 +1,9 @@
 """Template tags other apps' templates use to point at giving, without importing donations."""
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from donations.models import DonatePage, Frequency
 from donations.money import format_money
@@ -11,13 +13,23 @@ register = template.Library()
 DONATE_PAGE_CACHE_KEY = "donations:donate-page-url"
 
 
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def donate_page_url_cache_keys() -> list[str]:
+    """One cached URL per language (each language has its own donate page)."""
+    return [f"{DONATE_PAGE_CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES]
+
+
 def donate_page_url() -> str:
     """The live DonatePage's URL: one query at most, then cached until a page is published."""
-    url = cache.get(DONATE_PAGE_CACHE_KEY)
+    key = f"{DONATE_PAGE_CACHE_KEY}:{_language()}"
+    url = cache.get(key)
     if url is None:
         page = find_live_donate_page()
         url = (page.get_url() or "") if page else ""
-        cache.set(DONATE_PAGE_CACHE_KEY, url, 300)
+        cache.set(key, url, 300)
     return url
 
 
@@ -32,7 +44,14 @@ def money(amount, currency) -> str:
 
 
 def find_live_donate_page() -> DonatePage | None:
-    return DonatePage.objects.live().public().first()
+    """The active language's live donate page; the default language's while a language has
+    none. Never another language's in place of an unpublished one of the default language."""
+    pages = DonatePage.objects.live().public().order_by("path")
+    language = _language()
+    page = pages.filter(locale__language_code=language).first()
+    if page is None and language != settings.LANGUAGE_CODE:
+        page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    return page
 
 
 @register.inclusion_tag("donations/includes/donate_ask.html")
