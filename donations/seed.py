@@ -3,12 +3,20 @@
 Every text here states what the site itself does (Stripe takes the card, receipts go by email)
 or comes from the fact sheet (``pages/seed/fact_sheet.py``); where the fact sheet says nothing
 (what a given amount buys, for one) nothing is seeded and the field is left for staff.
+
+The Filipino donate page is the English one's translation (same presets, limits and fee) with
+its words from the Filipino fact sheet (``pages/seed/fact_sheet_fil.py``), where a reviewer
+finds every Filipino text of the seed in one file.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from wagtail.models import Locale
 
 from donations.models import DEFAULT_CHOSEN, DEFAULT_PRESETS, DonatePage, DonationPreset
+from pages.seed import fact_sheet_fil
 from pages.seed.fact_sheet import DONATE_CTA, ORGANISATION
+from pages.seed.filipino import translate_seed_page
 from pages.seed.loader import publish_seed_page
 
 
@@ -103,7 +111,7 @@ def add_donor_path_defaults(*, home, report) -> None:
     the additions (staff publish it); otherwise the additions are published. A second run finds
     nothing missing and changes nothing. ``home`` is unused: the signature of a seed step.
     """
-    live = DonatePage.objects.first()
+    live = english_donate_page()
     if live is None:
         return
     has_draft = live.has_unpublished_changes
@@ -115,3 +123,64 @@ def add_donor_path_defaults(*, home, report) -> None:
     if not has_draft and live.live:
         revision.publish()
     report.add(f"donate page '{page.title}': {', '.join(added)}")
+
+
+def english_donate_page() -> DonatePage | None:
+    """The default language's donate page (its translations have their own words)."""
+    pages = DonatePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return pages.order_by("path").first() or DonatePage.objects.order_by("path").first()
+
+
+def filipino_donate_page_texts() -> dict[str, str]:
+    """The Filipino donate page's words, field by field, as ``donor_path_texts`` in English."""
+    data = fact_sheet_fil.DONATE_PAGE
+    texts = {
+        name: data[name]
+        for name in (
+            "title",
+            "seo_title",
+            "search_description",
+            "intro",
+            "thank_you_text",
+            "trust_heading",
+            "trust_funds",
+            "trust_receipts",
+            "trust_card",
+            "monthly_invitation",
+        )
+    }
+    contact = [
+        data["contact_email"] % {"email": ORGANISATION["email"]} if ORGANISATION["email"] else "",
+        data["contact_phone"] % {"phone": ORGANISATION["phone"]} if ORGANISATION["phone"] else "",
+    ]
+    contact = [way for way in contact if way]
+    if contact:
+        texts["trust_stop_monthly"] = data["trust_stop_monthly"] % {
+            "contact": data["contact_or"].join(contact)
+        }
+    return texts
+
+
+def translate_donate_page(*, locale, report) -> None:
+    """The live English donate page's translation into ``locale``, unless it has one.
+
+    A text the English page leaves empty stays empty, and the English page is only read
+    (``pages.seed.filipino.translate_seed_page``). Only Filipino has seed words.
+    """
+    if locale.language_code != "fil":
+        return
+    english = english_donate_page()
+    if english is None or not english.live:
+        return
+    translate_seed_page(english, filipino_donate_page_texts(), locale, report)
+
+
+def add_filipino_donate_page(*, home, report) -> None:
+    """An existing site's donate page gets its Filipino translation (once per database).
+
+    Registered after the addition that completes the English page's trust panel, so the
+    translation has every part the English page has. ``home`` is unused.
+    """
+    fil = Locale.objects.filter(language_code="fil").first()
+    if fil is not None:
+        translate_donate_page(locale=fil, report=report)

@@ -60,6 +60,15 @@ class HomePage(SharingMixin, Page):
         blank=True,
         help_text=_("The sections of the home page. Add, remove and drag them into order."),
     )
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "One line shown in the footer of every page in this home page's language, under "
+            "the organisation's name. Each language's home page has its own."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -73,6 +82,7 @@ class HomePage(SharingMixin, Page):
             heading=_("Hero"),
         ),
         FieldPanel("body"),
+        FieldPanel("tagline"),
     ]
     search_fields = [
         *Page.search_fields,

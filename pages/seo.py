@@ -61,15 +61,17 @@ def postal_address(lines: list[str]) -> dict:
     return address
 
 
-def organisation_json_ld(organisation: OrganisationSettings, home_url: str) -> dict:
+def organisation_json_ld(
+    organisation: OrganisationSettings, home_url: str, description: str = ""
+) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NGO",
         "name": organisation.name,
         "url": organisation.web_address or home_url,
     }
-    if organisation.tagline:
-        data["description"] = organisation.tagline
+    if description:
+        data["description"] = description
     if organisation.address_lines:
         data["address"] = postal_address(organisation.address_lines)
     for key, value in (
@@ -214,5 +216,5 @@ def page_meta(page, request, organisation: OrganisationSettings) -> dict:
         "alternates": alternates(live_versions(page, request), lambda p: p.get_full_url(request)),
     }
     if is_home:
-        meta["json_ld"] = json_ld(organisation_json_ld(organisation, canonical))
+        meta["json_ld"] = json_ld(organisation_json_ld(organisation, canonical, specific.tagline))
     return meta

@@ -1,4 +1,8 @@
-"""Organisation details that staff edit once and the footer and contact section reuse."""
+"""Organisation details that staff edit once and the footer and contact section reuse.
+
+Only names, addresses and numbers, the same in every language: prose a visitor reads (the
+footer's tagline) lives on each language's home page, which is translated with the site.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +18,6 @@ class OrganisationSettings(BaseSiteSetting):
         max_length=120,
         default="IJM Philippines",
         help_text=_("Shown in the header, the footer and page titles."),
-    )
-    tagline = models.CharField(
-        max_length=255,
-        blank=True,
-        help_text=_("One line shown in the footer under the name."),
     )
     address = models.TextField(blank=True, help_text=_("One line of the address per line."))
     phone = models.CharField(max_length=40, blank=True, help_text=_("e.g. '632 8 637 3983'."))
@@ -61,7 +60,7 @@ class OrganisationSettings(BaseSiteSetting):
     )
 
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("tagline")], heading=_("Organisation")),
+        MultiFieldPanel([FieldPanel("name")], heading=_("Organisation")),
         MultiFieldPanel(
             [
                 FieldPanel("address"),

@@ -63,7 +63,7 @@ def test_the_hero_image_comes_in_avif_and_webp_with_high_priority(client, seeded
 
 
 def test_story_images_below_the_fold_load_lazily_with_their_size_set(client, seeded_site):
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     story = StoryPage.objects.child_of(index).get()
     story.image = _image("story", size=(1200, 800))
     publish_confirmed_story(story)
@@ -94,7 +94,7 @@ def test_publishing_makes_every_rendition_the_pages_will_ask_for(
 ):
     from pages.images import SiteRendition
 
-    story = StoryPage.objects.get()
+    story = StoryPage.objects.get(locale__language_code="en")
     with django_capture_on_commit_callbacks(execute=True):
         seeded_site.hero_image = _image("hero")
         seeded_site.save_revision().publish()

@@ -76,7 +76,7 @@ def test_estimates_read_as_estimates(seeded_site):
 
 def _publish_home_with_every(section_type, list_name, **changes):
     """Publish the home page with `changes` made to every item of its sections' lists."""
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     body = home.body.raw_data
     for section in body:
         if section["type"] == section_type:
@@ -154,8 +154,10 @@ def test_the_footer_links_the_privacy_notice_on_every_page(seeded_site):
 
 def test_the_privacy_link_follows_organisation_details_and_hides_when_unset(seeded_site):
     organisation = OrganisationSettings.for_site(Site.objects.get())
-    assert organisation.privacy_page.specific == StandardPage.objects.get(slug="privacy")
-    organisation.privacy_page = StandardPage.objects.get(slug="about")
+    assert organisation.privacy_page.specific == StandardPage.objects.get(
+        locale__language_code="en", slug="privacy"
+    )
+    organisation.privacy_page = StandardPage.objects.get(locale__language_code="en", slug="about")
     organisation.save()
     assert '<a href="/about/">Privacy</a>' in _html()
     organisation.privacy_page = None

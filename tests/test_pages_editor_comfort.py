@@ -46,7 +46,7 @@ def _story_form(title, slug, summary, paragraph, **extra):
 
 
 def test_the_preview_panel_may_frame_a_page_only_from_the_admin(moderator):
-    story = StoryPage.objects.get()
+    story = StoryPage.objects.get(locale__language_code="en")
     url = reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk])
     data = _story_form(story.title, story.slug, "Preview summary", "A preview paragraph.")
     assert moderator.post(url, data).json()["is_valid"]
@@ -95,7 +95,7 @@ def test_editors_cannot_change_organisation_details(editor):
 
 
 def test_the_home_page_form_opens_folded_with_add_buttons_that_say_what_they_add(moderator):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     html = moderator.get(reverse("wagtailadmin_pages:edit", args=[home.pk])).content.decode()
     assert "admin_list_labels.js" in html
     for label in ("Add milestone", "Add pillar", "Add fact"):
@@ -125,7 +125,7 @@ def _post_story(browser, story, action, **extra):
 
 
 def test_safeguarding_messages_read_as_plain_english(editor):
-    story = StoryPage.objects.get()
+    story = StoryPage.objects.get(locale__language_code="en")
     response = _post_story(editor, story, SUBMIT)
     text = visible_text(response.content.decode())
     assert "Tick this to submit the story for approval: confirm that the survivor" in text
@@ -137,7 +137,7 @@ def test_safeguarding_messages_read_as_plain_english(editor):
 
 
 def test_a_new_story_refused_says_nothing_was_saved_yet(editor):
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     data = _story_form("Maria's Story", "marias-story", "Maria is safe.", "Maria draws.", **SUBMIT)
     url = reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk])
     text = visible_text(editor.post(url, data).content.decode())
@@ -146,7 +146,7 @@ def test_a_new_story_refused_says_nothing_was_saved_yet(editor):
 
 
 def test_the_story_editor_shows_who_confirmed_and_when(moderator):
-    story = StoryPage.objects.get()
+    story = StoryPage.objects.get(locale__language_code="en")
     edit = reverse("wagtailadmin_pages:edit", args=[story.pk])
     text = visible_text(moderator.get(edit).content.decode())
     assert "Published version: confirmed by the site's seed content on" in text
@@ -167,8 +167,8 @@ def test_the_story_editor_shows_who_confirmed_and_when(moderator):
 
 
 def test_the_dashboard_offers_editors_their_shortcuts(editor, moderator):
-    home = HomePage.objects.get()
-    index = StoryIndexPage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     html = editor.get(reverse("wagtailadmin_home")).content.decode()
     add_story = reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk])
     assert f'href="{add_story}">Add a story</a>' in html

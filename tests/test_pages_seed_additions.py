@@ -26,11 +26,11 @@ OLD_MILESTONE_2022 = {
 def site_seeded_before_issue_10(seeded_site):
     """The site as the earlier seed built it: no privacy page, no qualifiers, no hope figure,
     the mission and contact sections, and the 2022 milestone at the end of the timeline."""
-    StandardPage.objects.get(slug="privacy").delete()
+    StandardPage.objects.get(locale__language_code="en", slug="privacy").delete()
     organisation = OrganisationSettings.for_site(Site.objects.get())
     organisation.privacy_page = None
     organisation.save()
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     body = []
     for section in home.body.raw_data:
         section = dict(section)
@@ -48,11 +48,11 @@ def site_seeded_before_issue_10(seeded_site):
     home.body = body
     home.save_revision().publish()
     SeedAddition.objects.all().delete()
-    return HomePage.objects.get()
+    return HomePage.objects.get(locale__language_code="en")
 
 
 def _types(home):
-    return [section.block_type for section in HomePage.objects.get().body]
+    return [section.block_type for section in HomePage.objects.get(locale__language_code="en").body]
 
 
 def test_a_new_site_records_every_addition_as_already_there(seeded_site):
@@ -67,7 +67,7 @@ def test_seed_content_if_empty_brings_an_older_site_what_it_lacks(
     out = StringIO()
     call_command("seed_content", "--if-empty", stdout=out)
     assert "Created page 'Privacy'" in out.getvalue()
-    privacy = StandardPage.objects.get(slug="privacy")
+    privacy = StandardPage.objects.get(locale__language_code="en", slug="privacy")
     assert privacy.live
     assert OrganisationSettings.for_site(Site.objects.get()).privacy_page_id == privacy.pk
     types = _types(site_seeded_before_issue_10)
@@ -83,8 +83,8 @@ def test_an_addition_never_runs_twice_so_what_staff_removed_stays_removed(
     site_seeded_before_issue_10,
 ):
     apply_seed_additions(SeedReport())
-    StandardPage.objects.get(slug="privacy").delete()
-    home = HomePage.objects.get()
+    StandardPage.objects.get(locale__language_code="en", slug="privacy").delete()
+    home = HomePage.objects.get(locale__language_code="en")
     home.body = [s for s in home.body.raw_data if s["type"] != "hope"]
     home.save_revision().publish()
 
@@ -92,7 +92,7 @@ def test_an_addition_never_runs_twice_so_what_staff_removed_stays_removed(
     apply_seed_additions(report)
     load_seed_content()
     assert report.created == []
-    assert not StandardPage.objects.filter(slug="privacy").exists()
+    assert not StandardPage.objects.filter(locale__language_code="en", slug="privacy").exists()
     assert "hope" not in _types(home)
 
 
@@ -107,7 +107,9 @@ def test_an_editors_own_wording_is_left_alone(site_seeded_before_issue_10):
     home.body = body
     home.save_revision().publish()
     apply_seed_additions(SeedReport())
-    sections = {s.block_type: s.value for s in HomePage.objects.get().body}
+    sections = {
+        s.block_type: s.value for s in HomePage.objects.get(locale__language_code="en").body
+    }
     assert sections["text_section"]["heading"] == "What we do"
     facts = sections["facts"]["facts"]
     assert not facts[0]["qualifier"] and facts[1]["qualifier"] == "estimated"
@@ -123,14 +125,14 @@ def test_a_home_page_draft_is_never_buried_the_addition_waits_for_it(
     done = set(SeedAddition.objects.values_list("name", flat=True))
     assert "privacy-page" in done
     assert "hope-figure" not in done and "fact-qualifiers" not in done
-    assert HomePage.objects.get().get_latest_revision().as_object().hero_heading == (
-        "A draft heading"
-    )
+    assert HomePage.objects.get(
+        locale__language_code="en"
+    ).get_latest_revision().as_object().hero_heading == ("A draft heading")
 
-    HomePage.objects.get().get_latest_revision().publish()
+    HomePage.objects.get(locale__language_code="en").get_latest_revision().publish()
     apply_seed_additions(SeedReport())
     assert "hope" in _types(home)
-    assert HomePage.objects.get().hero_heading == "A draft heading"
+    assert HomePage.objects.get(locale__language_code="en").hero_heading == "A draft heading"
 
 
 def test_another_app_registers_an_addition_that_runs_once(site_seeded_before_issue_10):

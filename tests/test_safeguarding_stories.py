@@ -55,7 +55,7 @@ def moderator(seeded_site):
 
 @pytest.fixture
 def draft_story(seeded_site):
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     story = index.add_child(
         instance=StoryPage(
             title="Maria's Story",
@@ -173,7 +173,7 @@ def test_scheduling_from_the_editor_needs_both_confirmations(moderator, draft_st
 
 def test_a_new_story_can_be_created_and_published_in_one_go_only_with_both(moderator, seeded_site):
     browser = _browser(moderator)
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     url = reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk])
     data = querydict_from_html(browser.get(url).content.decode(), form_id="page-edit-form")
     data.update(
@@ -191,7 +191,7 @@ def test_a_new_story_can_be_created_and_published_in_one_go_only_with_both(moder
 
     data[CONSENT] = data[ANONYMITY] = "on"
     browser.post(url, data, follow=True)
-    story = StoryPage.objects.get(slug="juns-story")
+    story = StoryPage.objects.get(locale__language_code="en", slug="juns-story")
     assert story.live and story.live_revision.story_confirmation.confirmed_by == moderator
 
 
@@ -269,7 +269,7 @@ def test_one_missing_confirmation_is_named_on_its_own(draft_story):
 
 
 def test_a_story_created_live_in_code_starts_as_a_draft(seeded_site):
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     story = index.add_child(instance=StoryPage(title="Code story", summary="s", body=[]))
     assert not StoryPage.objects.get(pk=story.pk).live
 
@@ -285,10 +285,10 @@ def test_saving_a_story_live_with_an_unconfirmed_revision_is_refused(draft_story
 
 
 def test_publishing_other_page_types_needs_no_confirmation(seeded_site):
-    about = StandardPage.objects.get(slug="about")
+    about = StandardPage.objects.get(locale__language_code="en", slug="about")
     about.intro = "Changed"
     about.save_revision().publish()
-    assert StandardPage.objects.get(slug="about").intro == "Changed"
+    assert StandardPage.objects.get(locale__language_code="en", slug="about").intro == "Changed"
 
 
 # Scheduled publishing
@@ -323,7 +323,7 @@ def test_publish_scheduled_skips_an_unconfirmed_story_and_still_publishes_the_re
     past = timezone.now() - timedelta(minutes=1)
     story_revision = draft_story.save_revision()
     Revision.objects.filter(pk=story_revision.pk).update(approved_go_live_at=past)
-    about = StandardPage.objects.get(slug="about")
+    about = StandardPage.objects.get(locale__language_code="en", slug="about")
     about.intro = "Scheduled intro"
     about_revision = about.save_revision()
     Revision.objects.filter(pk=about_revision.pk).update(approved_go_live_at=past)
@@ -331,7 +331,10 @@ def test_publish_scheduled_skips_an_unconfirmed_story_and_still_publishes_the_re
     call_command("publish_scheduled")
 
     assert not StoryPage.objects.get(pk=draft_story.pk).live
-    assert StandardPage.objects.get(slug="about").intro == "Scheduled intro"
+    assert (
+        StandardPage.objects.get(locale__language_code="en", slug="about").intro
+        == "Scheduled intro"
+    )
     err = capsys.readouterr().err
     assert "Not published: “Maria's Story”" in err and "consent is on file" in err
     assert Revision.objects.get(pk=story_revision.pk).approved_go_live_at is None
@@ -431,7 +434,7 @@ def test_bulk_publish_refuses_an_unconfirmed_story_and_names_it(moderator, draft
 
 
 def test_bulk_publish_including_descendants_checks_draft_stories_below(moderator, draft_story):
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     _bulk_publish(_browser(moderator), index, include_descendants=True)
     assert not StoryPage.objects.get(pk=draft_story.pk).live
 
@@ -443,14 +446,14 @@ def test_bulk_publish_publishes_a_confirmed_story(moderator, draft_story):
 
 
 def test_copying_a_live_story_never_publishes_the_copy(moderator, seeded_site):
-    story = StoryPage.objects.get(slug="aarons-story")
+    story = StoryPage.objects.get(locale__language_code="en", slug="aarons-story")
     publish_confirmed_story(story, moderator)
     copy = story.copy(update_attrs={"slug": "aarons-story-copy", "title": "Copy"}, keep_live=True)
     assert not StoryPage.objects.get(pk=copy.pk).live
 
 
 def test_an_alias_of_a_story_follows_only_confirmed_versions(moderator, seeded_site):
-    story = StoryPage.objects.get(slug="aarons-story")
+    story = StoryPage.objects.get(locale__language_code="en", slug="aarons-story")
     alias = story.create_alias(update_slug="aarons-story-alias")
     assert not StoryPage.objects.get(pk=alias.pk).live  # created as a draft
 

@@ -25,7 +25,9 @@ def test_the_page_tree_matches_the_design(seeded_site):
     index = StoryIndexPage.objects.child_of(seeded_site).get()
     assert [p.slug for p in StoryPage.objects.child_of(index)] == ["aarons-story"]
     assert StandardPage.objects.child_of(seeded_site).filter(slug="about").exists()
-    assert not Page.objects.filter(depth=2).exclude(pk=seeded_site.pk).exists()
+    # Beside the English home page only its Filipino translation, the Filipino tree's root.
+    others = Page.objects.filter(depth=2).exclude(pk=seeded_site.pk)
+    assert [page.translation_key for page in others] == [seeded_site.translation_key]
     assert all(page.live for page in Page.objects.filter(depth__gte=2))
 
 
@@ -128,19 +130,19 @@ def test_seeding_twice_changes_nothing(seeded_site):
 
 
 def test_seeding_never_overwrites_an_editors_changes(seeded_site):
-    story = StoryPage.objects.get()
+    story = StoryPage.objects.get(locale__language_code="en")
     story.title = "A story the editor rewrote"
     publish_confirmed_story(story)
     organisation = OrganisationSettings.for_site(Site.objects.get())
     organisation.phone = "+63 2 0000 0000"
     organisation.save()
-    StandardPage.objects.get(slug="about").delete()
+    StandardPage.objects.get(locale__language_code="en", slug="about").delete()
 
     load_seed_content()
 
-    assert StoryPage.objects.get().title == "A story the editor rewrote"
+    assert StoryPage.objects.get(locale__language_code="en").title == "A story the editor rewrote"
     assert OrganisationSettings.for_site(Site.objects.get()).phone == "+63 2 0000 0000"
-    assert HomePage.objects.count() == 1
+    assert HomePage.objects.filter(locale__language_code="en").count() == 1
 
 
 def test_the_command_with_if_empty_leaves_a_site_with_content_alone(seeded_site, capsys):

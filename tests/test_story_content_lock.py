@@ -64,7 +64,7 @@ def photo(seeded_site):
 
 
 def _story(title="Maria's Story", **fields) -> StoryPage:
-    index = StoryIndexPage.objects.get()
+    index = StoryIndexPage.objects.get(locale__language_code="en")
     fields.setdefault("body", [("paragraph", "<p>Maria loves drawing.</p>")])
     story = index.add_child(
         instance=StoryPage(

@@ -14,16 +14,24 @@ register = template.Library()
 DONATE_PAGE_CACHE_KEY = "donations:donate-page-url"
 
 
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def donate_page_url_cache_keys() -> list[str]:
+    """One cached URL per language (each language has its own donate page)."""
+    return [f"{DONATE_PAGE_CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES]
+
+
 def donate_page_url() -> str:
-    """The live DonatePage's URL in the visitor's language: one query at most per language,
-    then cached (one entry, by language) until a page is published."""
-    urls = cache.get(DONATE_PAGE_CACHE_KEY) or {}
-    language = get_language()
-    if language not in urls:
+    """The live DonatePage's URL: one query at most, then cached until a page is published."""
+    key = f"{DONATE_PAGE_CACHE_KEY}:{_language()}"
+    url = cache.get(key)
+    if url is None:
         page = find_live_donate_page()
-        urls[language] = (page.get_url() or "") if page else ""
-        cache.set(DONATE_PAGE_CACHE_KEY, urls, 300)
-    return urls[language]
+        url = (page.get_url() or "") if page else ""
+        cache.set(key, url, 300)
+    return url
 
 
 @register.simple_tag
@@ -51,13 +59,14 @@ def letter_date(value, length: str = "long") -> str:
 
 
 def find_live_donate_page() -> DonatePage | None:
-    """The live donate page in the visitor's language, else the English one (a language whose
-    tree has no donate page yet still leads donors somewhere)."""
-    pages = DonatePage.objects.live().public()
-    return (
-        pages.filter(locale__language_code=get_language()).first()
-        or pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
-    )
+    """The active language's live donate page; the default language's while a language has
+    none. Never another language's in place of an unpublished one of the default language."""
+    pages = DonatePage.objects.live().public().order_by("path")
+    language = _language()
+    page = pages.filter(locale__language_code=language).first()
+    if page is None and language != settings.LANGUAGE_CODE:
+        page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    return page
 
 
 @register.inclusion_tag("donations/includes/donate_ask.html")

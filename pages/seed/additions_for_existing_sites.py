@@ -93,7 +93,20 @@ def add_hope_figure(*, home, report) -> bool | None:
     return None
 
 
+def add_filipino_tree(*, home, report) -> None:
+    """An English-only site gets the Filipino translation of each seed page it lacks.
+
+    English pages are only read; a page an editor already translated is left alone. Other
+    apps' pages (the donate page) come with their own additions. ``home`` is unused: the
+    English home page is found by its locale.
+    """
+    from pages.seed.filipino import ensure_filipino_tree
+
+    ensure_filipino_tree(report, other_apps=False)
+
+
 def register() -> None:
     register_seed_addition("privacy-page", add_privacy_page)
     register_seed_addition("fact-qualifiers", add_fact_qualifiers)
     register_seed_addition("hope-figure", add_hope_figure)
+    register_seed_addition("filipino-tree", add_filipino_tree)

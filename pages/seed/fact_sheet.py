@@ -5,7 +5,6 @@ Kept as data so the loader stays small and staff can later change every word in 
 
 ORGANISATION = {
     "name": "IJM Philippines",
-    "tagline": "Protecting Filipino children from online sexual exploitation.",
     "address": "\n".join(
         [
             "19/F Marco Polo",
@@ -35,6 +34,8 @@ HOME = {
         "IJM works with the Philippine government, international law enforcement, and relevant "
         "stakeholders to combat the trafficking of Filipino children for livestreamed sexual abuse."
     ),
+    # The footer's line under the name, on every page in English.
+    "tagline": "Protecting Filipino children from online sexual exploitation.",
 }
 
 PROBLEM = {
@@ -171,6 +172,8 @@ CONTACT = {
     "text": "To learn more about IJM's work against online sexual exploitation of children, "
     "get in touch.",
 }
+
+FEATURED_STORY = {"kicker": "A survivor's story", "link_text": "Read Aaron's story"}
 
 STORY_INDEX = {
     "title": "Stories",

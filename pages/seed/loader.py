@@ -8,6 +8,9 @@ imports theirs.
 Sites built before a piece of seed content existed get it through seed additions
 (``pages.seed.steps.register_seed_addition``; the pages app's own are in
 ``pages.seed.additions_for_existing_sites``), applied once per database by ``apply_seed_additions``.
+
+The Filipino tree (``pages.seed.filipino``) is built the same way, from the Filipino fact sheet,
+once the English pages exist.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from pages.models import HomePage, StandardPage, StoryIndexPage, StoryPage
 from pages.safeguarding import confirm_revision
 from pages.seed import fact_sheet
 from pages.seed.additions import SeedAddition
+from pages.seed.filipino import english_home, ensure_filipino_tree
 from pages.seed.steps import registered_seed_additions, registered_seed_steps
 from pages.settings import OrganisationSettings
 
@@ -54,28 +58,24 @@ def _remove_wagtail_welcome_page(root: Page) -> None:
             page.delete()
 
 
-def _home_body(story: StoryPage | None) -> list[tuple[str, dict]]:
-    """Problem, response, story, hope, then the ask: each said once.
+def home_body(story: StoryPage | None, sheet=fact_sheet) -> list[tuple[str, dict]]:
+    """Problem, response, story, hope, then the ask: each said once (``sheet``: the fact sheet
+    of the home page's language).
 
     The mission is the hero's text and the About page, and the contact details are in the
     footer of every page, so neither is repeated as a section here.
     """
     body = [
-        ("problem", fact_sheet.PROBLEM),
-        ("facts", fact_sheet.FACTS),
-        ("pillars", fact_sheet.PILLARS),
-        ("milestones", fact_sheet.MILESTONES),
+        ("problem", sheet.PROBLEM),
+        ("facts", sheet.FACTS),
+        ("pillars", sheet.PILLARS),
+        ("milestones", sheet.MILESTONES),
     ]
     if story is not None:
-        body.append(
-            (
-                "featured_story",
-                {"kicker": "A survivor's story", "story": story, "link_text": "Read Aaron's story"},
-            )
-        )
+        body.append(("featured_story", {**sheet.FEATURED_STORY, "story": story}))
     body += [
-        ("hope", fact_sheet.HOPE),
-        ("donate", fact_sheet.DONATE_CTA),
+        ("hope", sheet.HOPE),
+        ("donate", sheet.DONATE_CTA),
     ]
     return body
 
@@ -114,7 +114,7 @@ def apply_seed_additions(report: SeedReport, *, record_only: bool = False) -> No
     seed already has what they add.
     """
     done = set(SeedAddition.objects.values_list("name", flat=True))
-    home = HomePage.objects.first()
+    home = english_home()
     if home is None and not record_only:
         return  # nothing to add to yet: the first seed will record them
     for name, step in registered_seed_additions():
@@ -135,7 +135,7 @@ def load_seed_content() -> SeedReport:
     report = SeedReport()
     root = Page.get_first_root_node()
 
-    home = HomePage.objects.first()
+    home = english_home()
     home_created = home is None
     if home_created:
         _remove_wagtail_welcome_page(root)
@@ -149,6 +149,7 @@ def load_seed_content() -> SeedReport:
                 hero_kicker=data["hero_kicker"],
                 hero_heading=data["hero_heading"],
                 hero_text=data["hero_text"],
+                tagline=data["tagline"],
             )
         )
         report.add(f"home page '{home.title}'")
@@ -214,7 +215,7 @@ def load_seed_content() -> SeedReport:
 
     if home_created:
         ensure_privacy_page(home, site, report)
-        home.body = _home_body(story)
+        home.body = home_body(story)
         publish_seed_page(home)
 
     organisation = OrganisationSettings.for_site(site)
@@ -224,5 +225,6 @@ def load_seed_content() -> SeedReport:
         organisation.save()
         report.add("organisation details")
 
+    ensure_filipino_tree(report)
     apply_seed_additions(report, record_only=home_created)
     return report

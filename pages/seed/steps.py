@@ -24,6 +24,12 @@ Seed additions bring what later versions of the site seed to a site that already
   running.
 - Names are permanent: renaming an addition makes it run again on every existing site.
 
+Translation steps give another app's seed pages their Filipino version (see
+``pages.seed.filipino``): ``step(*, locale, report)`` translates that app's pages into ``locale``
+once the pages app's own translations exist, creating only what is missing::
+
+    register_translation_step("donations.donate_page", translate_donate_page)
+
 For instance the donations app's ``donations.seed.add_donor_path_defaults(*, home, report)`` is
 registered (in its ``AppConfig.ready()``) as ``register_seed_addition("donor-path-defaults",
 add_donor_path_defaults)``.
@@ -36,6 +42,7 @@ SeedAdditionStep = Callable[..., bool | None]  # step(*, home=HomePage, report=S
 
 _steps: dict[str, SeedStep] = {}
 _additions: dict[str, SeedAdditionStep] = {}
+_translations: dict[str, SeedStep] = {}
 
 
 def register_seed_step(name: str, step: SeedStep) -> None:
@@ -54,3 +61,12 @@ def register_seed_addition(name: str, step: SeedAdditionStep) -> None:
 
 def registered_seed_additions() -> list[tuple[str, SeedAdditionStep]]:
     return list(_additions.items())
+
+
+def register_translation_step(name: str, step: SeedStep) -> None:
+    """Add (or replace, by name) a step that translates an app's seed pages into a locale."""
+    _translations[name] = step
+
+
+def registered_translation_steps() -> list[SeedStep]:
+    return list(_translations.values())

@@ -27,3 +27,35 @@ def site_root(context):
     if site is None:
         return None
     return live_versions(site.root_page, request).get(get_language()) or site.root_page
+
+
+@register.simple_tag(takes_context=True)
+def site_tagline(context) -> str:
+    """The footer's line under the organisation's name, in the language of the page shown.
+
+    Read from that language's home page (free on the home page itself); pages that are not
+    Wagtail pages (search, errors) use the active language's.
+    """
+    from wagtail.models import Locale
+
+    from pages.models import HomePage
+
+    page = context.get("page")
+    if isinstance(page, HomePage):
+        return page.tagline
+    homes = HomePage.objects.live().order_by("path")
+    if isinstance(page, Page):
+        homes = homes.filter(locale_id=page.locale_id)
+    else:
+        homes = homes.filter(locale=Locale.get_active())
+    return homes.values_list("tagline", flat=True).first() or ""
+
+
+@register.simple_tag(takes_context=True)
+def in_page_language(context, target):
+    """``target`` (a page a setting links to, such as the privacy notice) in the language of
+    the page shown: its live translation there, else ``target`` itself."""
+    page = context.get("page")
+    if target is None or not isinstance(page, Page) or page.locale_id == target.locale_id:
+        return target
+    return target.get_translations().live().filter(locale_id=page.locale_id).first() or target

@@ -42,7 +42,7 @@ def test_a_moderator_must_tick_both_boxes_before_a_story_goes_live(live_server, 
     load_seed_content()
     moderator = User.objects.create_user("moderator", password=PASSWORD)
     moderator.groups.add(Group.objects.get(name="Moderators"))
-    story = StoryIndexPage.objects.get().add_child(
+    story = StoryIndexPage.objects.get(locale__language_code="en").add_child(
         instance=StoryPage(
             title="Maria's Story",
             slug="marias-story",
