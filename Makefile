@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install messages run serve cluster bench-cluster bench bench-spike lighthouse browser test lint format migrate seed clean
+.PHONY: install messages run serve cluster bench-edge bench-cluster bench bench-spike lighthouse browser test lint format migrate seed clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -59,6 +59,11 @@ serve: install
 # $${PORT:-8080}; set up once, stopped together on Ctrl-C/SIGTERM (scripts/cluster.py).
 cluster: install
 	exec $(PY) -m scripts.cluster --port $${PORT:-8080}
+
+# The public site through Varnish: crawl hit ratio, home through Varnish against the app's own
+# page cache, and a publish seen at once (needs wrk and varnishd).
+bench-edge: install
+	$(PY) -m scripts.bench_edge
 
 # One app server killed under uncacheable load through Varnish, and a publish seen everywhere.
 bench-cluster: install

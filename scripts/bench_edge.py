@@ -42,6 +42,7 @@ NEVER_KEPT = [
     "/search/?query=trafficking",
     "/monthly-gift/",
 ]
+NEVER_KEPT += [f"/fil{path}" for path in NEVER_KEPT]  # the same pages in Filipino
 CRAWL_LUA = """
 local paths = {%(paths)s}
 local threads = {}
