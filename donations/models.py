@@ -217,7 +217,7 @@ class DonatePage(RoutablePageMixin, Page):
 
     parent_page_types = ["pages.HomePage"]
     subpage_types: list[str] = []
-    max_count = 1
+    max_count_per_parent = 1  # one per language's home page
     base_form_class = DonatePageForm
 
     class Meta:

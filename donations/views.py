@@ -170,9 +170,10 @@ def thank_you_view(request, page: DonatePage):
 
 
 def _stories_url() -> str:
+    from pages.localised import find_live_in_language
     from pages.models import StoryIndexPage
 
-    stories = StoryIndexPage.objects.live().public().first()
+    stories = find_live_in_language(StoryIndexPage)
     return stories.url if stories else ""
 
 

@@ -307,8 +307,9 @@ def _create_portal_session(sessions, params: dict):
 def amount_limits(currency: str) -> tuple[int, int]:
     """The donate page's limits for a currency (minor units), or Stripe-safe defaults."""
     from donations.models import DonatePage
+    from pages.localised import find_live_in_language
 
-    page = DonatePage.objects.live().first() or DonatePage()
+    page = find_live_in_language(DonatePage) or DonatePage()
     return page.limits_for(currency)
 
 

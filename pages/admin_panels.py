@@ -54,10 +54,11 @@ class EditorShortcutsPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
+        from pages.localised import find_in_default_language
         from pages.models import HomePage, StoryIndexPage
 
         shortcuts = []
-        index = StoryIndexPage.objects.first()
+        index = find_in_default_language(StoryIndexPage)
         if index is not None:
             shortcuts.append(
                 (
@@ -65,7 +66,7 @@ class EditorShortcutsPanel(Component):
                     reverse("wagtailadmin_pages:add", args=["pages", "storypage", index.pk]),
                 )
             )
-        home = HomePage.objects.first()
+        home = find_in_default_language(HomePage)
         if home is not None:
             shortcuts.append(
                 (_("Edit the home page"), reverse("wagtailadmin_pages:edit", args=[home.pk]))

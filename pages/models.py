@@ -141,7 +141,8 @@ class StoryIndexPage(SharingMixin, Page):
 
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.StoryPage"]
-    max_count = 1
+    # One listing per language's home page (each language has its own tree).
+    max_count_per_parent = 1
     stories_per_page = 12
 
     class Meta:

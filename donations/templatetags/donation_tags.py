@@ -7,6 +7,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.translation import get_language
 
 from donations.models import DonatePage, Frequency
+from pages.localised import find_live_in_language
 from donations.money import format_money
 
 register = template.Library()
@@ -59,14 +60,8 @@ def letter_date(value, length: str = "long") -> str:
 
 
 def find_live_donate_page() -> DonatePage | None:
-    """The active language's live donate page; the default language's while a language has
-    none. Never another language's in place of an unpublished one of the default language."""
-    pages = DonatePage.objects.live().public().order_by("path")
-    language = _language()
-    page = pages.filter(locale__language_code=language).first()
-    if page is None and language != settings.LANGUAGE_CODE:
-        page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
-    return page
+    """The active language's live donate page (the default language's while it has none)."""
+    return find_live_in_language(DonatePage)
 
 
 @register.inclusion_tag("donations/includes/donate_ask.html")
