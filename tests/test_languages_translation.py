@@ -22,7 +22,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def english_story(seeded_site):
-    return StoryPage.objects.get(locale__language_code="en", live=True)
+    """A live English story with no Filipino version yet (the seed translates its own story)."""
+    index = StoryIndexPage.objects.get(locale__language_code="en")
+    story = index.add_child(
+        instance=StoryPage(
+            title="Joy's Story",
+            slug="joys-story",
+            summary="Joy is safe.",
+            body=[("paragraph", "<p>Joy likes to sing.</p>")],
+        )
+    )
+    return publish_confirmed_story(story)
 
 
 @pytest.fixture
@@ -46,7 +56,7 @@ def test_the_filipino_story_needs_its_own_confirmation_for_its_own_revision(
     client, english_story, filipino_index
 ):
     filipino = english_story.copy_for_translation(filipino_index.locale).specific
-    filipino.title = "Ang Kuwento ni Aaron"
+    filipino.title = "Ang Kuwento ni Joy"
     revision = filipino.save_revision()
     with pytest.raises(StoryNotConfirmedError):
         revision.publish()
@@ -61,14 +71,13 @@ def test_the_filipino_story_needs_its_own_confirmation_for_its_own_revision(
     revision.publish()
     filipino.refresh_from_db()
     assert filipino.live
-    assert "Ang Kuwento ni Aaron" in client.get(filipino.url).content.decode()
+    assert "Ang Kuwento ni Joy" in client.get(filipino.url).content.decode()
 
 
 def test_the_admins_translate_action_gives_a_draft_and_publishing_it_needs_both_ticks(
     english_story, filipino_index
 ):
-    # Submitting translations is simple_translation's own permission, which no group has yet
-    # (granting it to Editors and Moderators takes a pages migration): an administrator here.
+    # Editors and Moderators may submit translations too (test_languages_lookups.py).
     moderator = User.objects.create_superuser("admin", "admin@ijm.test", "pw-admin-123456")
     browser = _browser(moderator)
     submit = reverse("simple_translation:submit_page_translation", args=[english_story.pk])
