@@ -132,7 +132,8 @@ def publish_latency(cluster: StartedCluster, publishes: int) -> None:
         title = f"About IJM Philippines, edition {number} {time.time_ns()}"
         page_id = cluster.manage(
             "shell", "-c",
-            "from pages.models import StandardPage; page = StandardPage.objects.get(slug='about');"
+            "from pages.models import StandardPage; page = StandardPage.objects.get("
+            "slug='about', locale__language_code='en');"
             f" page.title = {title!r}; page.save_revision(); print(page.id)",
         ).split()[-1]  # fmt: skip
         for reader in readers.values():

@@ -86,7 +86,7 @@ def test_the_admins_translate_action_gives_a_draft_and_publishing_it_needs_both_
     response = browser.post(submit, {"locales": [filipino_index.locale.pk]})
     assert response.status_code == 302
 
-    filipino = StoryPage.objects.get(locale=filipino_index.locale)
+    filipino = english_story.get_translation(filipino_index.locale).specific
     assert not filipino.live
     assert filipino.get_parent().pk == filipino_index.pk
 

@@ -7,8 +7,8 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.translation import get_language
 
 from donations.models import DonatePage, Frequency
-from pages.localised import find_live_in_language
 from donations.money import format_money
+from pages.localised import find_live_in_language
 
 register = template.Library()
 
