@@ -34,7 +34,7 @@ from scripts.cluster import StartedCluster
 from tests.served_http import SiteClient
 
 ADMIN = ("bench-admin", "a long bench password for the cluster")
-PATHS = ("/donate/", "/search/?q=children")
+PATHS = ("/donate/", "/search/?query=children")
 
 
 def _fetch(url: str) -> bool:
@@ -47,12 +47,12 @@ def _fetch(url: str) -> bool:
 
 
 def _backend_down_at(instance: str, stop: threading.Event, found: dict) -> None:
-    """When Varnish's probe first reports app server B (app_1) sick."""
+    """When Varnish's probe first reports app server B (app1) sick."""
     while not stop.is_set():
         listing = subprocess.run(
             ["varnishadm", "-n", instance, "backend.list"], capture_output=True, text=True
         ).stdout
-        line = next((row for row in listing.splitlines() if ".app_1" in row), "")
+        line = next((row for row in listing.splitlines() if ".app1" in row), "")
         if re.search(r"\bsick\b", line):
             found.setdefault("down", time.monotonic())
         elif "down" in found and re.search(r"\bhealthy\b", line):
