@@ -10,9 +10,14 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 
+def active_language() -> str:
+    """The language of the request being answered (the default one outside a request)."""
+    return get_language() or settings.LANGUAGE_CODE
+
+
 def find_live_in_language(model, language: str | None = None):
     pages = model.objects.live().public().order_by("path")
-    language = language or get_language() or settings.LANGUAGE_CODE
+    language = language or active_language()
     page = pages.filter(locale__language_code=language).first()
     if page is None and language != settings.LANGUAGE_CODE:
         page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()

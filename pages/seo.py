@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from pages.settings import OrganisationSettings
 
@@ -101,6 +101,12 @@ def live_versions(page, request=None) -> dict:
         versions = page.get_translations(inclusive=True).live().public().select_related("locale")
         known[page.pk] = {version.locale.language_code: version for version in versions}
     return known[page.pk]
+
+
+def live_home(request, language: str):
+    """The live home page of ``language``'s tree in the request's site, or None."""
+    site = Site.find_for_request(request)
+    return live_versions(site.root_page, request).get(language) if site is not None else None
 
 
 def _language_order(code: str) -> int:

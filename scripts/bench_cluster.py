@@ -130,12 +130,7 @@ def publish_latency(cluster: StartedCluster, publishes: int) -> None:
     latencies = []
     for number in range(publishes):
         title = f"About IJM Philippines, edition {number} {time.time_ns()}"
-        page_id = cluster.manage(
-            "shell", "-c",
-            "from pages.models import StandardPage; page = StandardPage.objects.get("
-            "slug='about', locale__language_code='en');"
-            f" page.title = {title!r}; page.save_revision(); print(page.id)",
-        ).split()[-1]  # fmt: skip
+        page_id = cluster.draft_about_page_title(title)
         for reader in readers.values():
             reader.get("/about/")  # each path holds the old version in its caches
         publish = f"/admin/bulk/wagtailcore/page/publish/?id={page_id}&next=/admin/"

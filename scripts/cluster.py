@@ -302,6 +302,15 @@ class StartedCluster:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def draft_about_page_title(self, title: str) -> str:
+        """Save a draft of the English About page with ``title`` (nothing published); its id."""
+        return self.manage(
+            "shell", "-c",
+            "from pages.models import StandardPage; page = StandardPage.objects.get("
+            "slug='about', locale__language_code='en'); "
+            f"page.title = {title!r}; page.save_revision(); print(page.id)",
+        ).split()[-1]  # fmt: skip
+
     def manage(self, *args: str, **extra_env: str) -> str:
         """A manage.py command against the cluster's database and cache; its output."""
         postgres = os.environ.get("CLUSTER_POSTGRES", "postgres://postgres@127.0.0.1:5432/x")

@@ -59,12 +59,7 @@ def test_a_page_published_through_server_a_is_fresh_through_server_b_and_varnish
         assert client.get("/about/").headers["X-Cache"] == "HIT"
 
     new_title = f"About IJM Philippines {os.getpid()}"
-    page_id = cluster.manage(
-        "shell", "-c",
-        "from pages.models import StandardPage; page = StandardPage.objects.get("
-        "slug='about', locale__language_code='en'); "
-        f"page.title = {new_title!r}; page.save_revision(); print(page.id)",
-    ).split()[-1]  # fmt: skip
+    page_id = cluster.draft_about_page_title(new_title)
     assert new_title not in server_b.get("/about/").text  # a draft changes nothing yet
 
     editor = SiteClient(cluster.app["app-a"])

@@ -4,19 +4,14 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.defaultfilters import date as date_filter
-from django.utils.translation import get_language
 
 from donations.models import DonatePage, Frequency
 from donations.money import format_money
-from pages.localised import find_live_in_language
+from pages.localised import active_language, find_live_in_language
 
 register = template.Library()
 
 DONATE_PAGE_CACHE_KEY = "donations:donate-page-url"
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def donate_page_url_cache_keys() -> list[str]:
@@ -26,7 +21,7 @@ def donate_page_url_cache_keys() -> list[str]:
 
 def donate_page_url() -> str:
     """The live DonatePage's URL: one query at most, then cached until a page is published."""
-    key = f"{DONATE_PAGE_CACHE_KEY}:{_language()}"
+    key = f"{DONATE_PAGE_CACHE_KEY}:{active_language()}"
     url = cache.get(key)
     if url is None:
         page = find_live_donate_page()
@@ -55,7 +50,7 @@ English, "Nobyembre 29, 2026" in Filipino (month names from the catalogue)."""
 
 @register.filter(expects_localtime=True)
 def letter_date(value, length: str = "long") -> str:
-    formats = LETTER_DATE_FORMATS.get(get_language(), LETTER_DATE_FORMATS["en"])
+    formats = LETTER_DATE_FORMATS.get(active_language(), LETTER_DATE_FORMATS["en"])
     return date_filter(value, formats.get(length, formats["long"]))
 
 

@@ -16,18 +16,17 @@ from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from ijm_site.page_cache import keyed_query
-from pages.seo import live_versions
+from pages.seo import live_home, live_versions
 
 register = template.Library()
 
 
 def language_home_url(request, language: str) -> str:
     """The live home page of ``language``'s tree, else that language's root address."""
-    site = Site.find_for_request(request)
-    home = live_versions(site.root_page, request).get(language) if site is not None else None
+    home = live_home(request, language)
     url = home.get_url(request) if home is not None else None
     if url is not None:
         return url

@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from pages.seo import live_versions
+from pages.seo import live_home
 
 register = template.Library()
 
@@ -21,12 +21,10 @@ def menu_pages(context):
 def site_root(context):
     """The home page in the visitor's language, else the site's own."""
     request = context.get("request")
-    if request is None:
-        return None
-    site = Site.find_for_request(request)
+    site = Site.find_for_request(request) if request else None
     if site is None:
         return None
-    return live_versions(site.root_page, request).get(get_language()) or site.root_page
+    return live_home(request, get_language()) or site.root_page
 
 
 @register.simple_tag(takes_context=True)
