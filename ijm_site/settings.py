@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "ijm_site.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "ijm_site.page_cache.PageCacheMiddleware",
+    "ijm_site.site_lookup.SiteLookupMiddleware",  # one Site query per process and generation
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ijm_site.languages.PathLanguageMiddleware",  # the language from the path only: see there
     "django.middleware.common.CommonMiddleware",

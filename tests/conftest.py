@@ -8,12 +8,17 @@ from pages.seed.loader import load_seed_content
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():
-    """Each test starts with empty caches (rate limits, page cache, settings)."""
+    """Each test starts with empty caches (rate limits, page cache, settings, the Sites each
+    process remembers: a test's rows are rolled back without the signals that would say so)."""
+    from ijm_site.site_lookup import remembered_sites
+
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    remembered_sites.forget()
     yield
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    remembered_sites.forget()
 
 
 @pytest.fixture
