@@ -78,6 +78,7 @@ if uses_server_database(os.environ.get("DATABASE_URL", "")):
 
 accesslog = "-"
 errorlog = "-"
+logger_class = "ijm_site.access_log.AccessLogger"  # the same line, without gunicorn's full atoms
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms cache=%({x-cache}o)s'
 
 # Only our own proxies may say the original request was HTTPS: the same TRUSTED_PROXIES as
