@@ -16,6 +16,10 @@ local SMTP server on loopback (aiosmtpd). Then:
    server refuses connections for ``--outage`` seconds; then it comes back, and the script counts
    the receipts that arrive within 2 minutes of its return.
 
+``--front varnish`` puts the repo's Varnish (deploy/varnish/site.vcl, scripts/varnish.py) in front
+of `make serve`, as the production topology does (README), and sends every request through it;
+the default, ``--front none``, measures `make serve` alone, as the issue asks.
+
 Prints: home requests/s and p99, calm and under the spike; checkout starts/s; donors answered
 kindly (form kept); donor p50/p99 from form to Stripe for those who got through; errors (5xx,
 resets, timeouts); webhook p99; receipts delivered. Figures, not assertions: the machine's load
@@ -32,6 +36,7 @@ import itertools
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -44,6 +49,7 @@ from urllib.parse import urlencode, urlsplit
 
 from scripts.bench import machine, wrk
 from scripts.served_site import ROOT, ServedSite, free_port
+from scripts.varnish import Backend, Varnish
 from tests.fake_stripe import event, sign
 
 WEBHOOK_SECRET = "whsec_bench_spike"  # noqa: S105 - the fake's, never a real one
@@ -55,11 +61,13 @@ RECEIPT_WINDOW = 120
 # A donor, over plain HTTP as the TLS proxy would forward them -----------------------------------
 
 
-_addresses = itertools.count(1)
+_addresses = itertools.count(1 + secrets.randbelow(1 << 23))
 
 
 def fresh_client() -> tuple[str, str]:
-    """A client address (from 10.0.0.0/8, as the proxy would report it) and an email, both new."""
+    """A client address (from 10.0.0.0/8, as the proxy would report it) and an email, both new.
+    Each run starts at a random place in the range: with REDIS_URL our limits' counters outlive a
+    run, and a run a minute later must not meet the addresses of the one before."""
     n = next(_addresses)
     return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", f"donor-{n}-{os.getpid()}@example.org"
 
@@ -297,14 +305,16 @@ def _tree_cpu(processes: dict[int, tuple[int, float]], root: int) -> float:
     return total
 
 
-def cpu_snapshot(site_pid: int, fake_pid: int) -> dict[str, float]:
+def cpu_snapshot(site_pid: int, fake_pid: int, front_pid: int | None = None) -> dict[str, float]:
     """CPU seconds used so far by the served site (`make serve` and every process under it:
     gunicorn's workers, the task worker), the fake Stripe, this script's donors, and the wrk
     runs it has waited for."""
     processes = _processes()
     own = os.times()
+    front = {"Varnish": _tree_cpu(processes, front_pid)} if front_pid else {}
     return {
         "site": _tree_cpu(processes, site_pid),
+        **front,
         "fake Stripe": _tree_cpu(processes, fake_pid),
         "donors (this script)": own.user + own.system,
         "wrk": own.children_user + own.children_system,
@@ -467,6 +477,15 @@ def start_fake_stripe(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     sys.exit("the fake Stripe did not start")
 
 
+def wait_until_healthy(base: str, timeout: float = 30) -> None:
+    """Varnish answers 503 until its probe has seen the app server healthy."""
+    deadline = time.monotonic() + timeout
+    while request(base, "GET", "/robots.txt").status != 200:
+        if time.monotonic() > deadline:
+            sys.exit("Varnish never saw the app server healthy")
+        time.sleep(0.5)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--donors", type=int, default=40)
@@ -477,6 +496,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gifts", type=int, default=100, help="scenario 2's paid gifts")
     parser.add_argument("--senders", type=int, default=10, help="scenario 2's concurrent senders")
     parser.add_argument("--outage", type=int, default=60, help="seconds the SMTP server is down")
+    parser.add_argument(
+        "--front",
+        choices=["varnish", "none"],
+        default="none",
+        help="varnish: the repo's Varnish in front of make serve, as in production",
+    )
     parser.add_argument("--no-receipts", action="store_true", help="skip scenario 2")
     return parser.parse_args(argv)
 
@@ -484,6 +509,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def report(results: dict, args: argparse.Namespace) -> bool:
     calm, spiked, donors = results["calm"], results["spike"], results["donors"]
     print(f"\nMachine: {results['machine']}; database {results['database']}")
+    print(f"In front of make serve: {results['front']}")
     print(
         f"Stripe latency {args.latency * 1000:.0f} ms, {args.rate_limit} Checkout Sessions/s; "
         f"{args.donors} donors; wrk {args.connections} connections, {args.seconds} s\n"
@@ -565,10 +591,19 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("REDIS_URL"):
         extra["REDIS_URL"] = os.environ["REDIS_URL"]
     print(f"Starting make serve (WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')}) ...")
-    site = None
+    site = front = None
     try:
-        site = ServedSite(workdir, extra)
-        base = f"http://127.0.0.1:{site.port}"
+        if args.front == "varnish":
+            app_port = free_port()
+            front = Varnish([Backend("127.0.0.1", app_port)]).start()
+            extra["FRONTEND_CACHE_URL"] = front.url
+            site = ServedSite(workdir, extra, port=app_port)
+            base = front.url
+            wait_until_healthy(base)
+        else:
+            site = ServedSite(workdir, extra)
+            base = f"http://127.0.0.1:{site.port}"
+        front_pid = front.process.pid if front else None
         home = request(base, "GET", "/").body
         donate = re.search(r'<a[^>]+href="([^"]+)"[^>]*>\s*Donate\b', home)
         if donate is None:
@@ -580,16 +615,19 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {
             "machine": machine(),
             "database": "PostgreSQL" if site.postgres else "SQLite",
+            "front": "the repo's Varnish" if front else "nothing (make serve alone)",
         }
         print(f"calm: wrk -c{args.connections} -d{args.seconds}s /")
-        cpu_before = cpu_snapshot(site.process.pid, fake.pid)
+        cpu_before = cpu_snapshot(site.process.pid, fake.pid, front_pid)
         results["calm"] = wrk(base + "/", seconds=args.seconds, connections=args.connections)
-        results["calm_cpu_seconds"] = cpu_used(cpu_before, cpu_snapshot(site.process.pid, fake.pid))
+        results["calm_cpu_seconds"] = cpu_used(
+            cpu_before, cpu_snapshot(site.process.pid, fake.pid, front_pid)
+        )
         print(f"spike: the same, with {args.donors} donors giving")
-        cpu_before = cpu_snapshot(site.process.pid, fake.pid)
+        cpu_before = cpu_snapshot(site.process.pid, fake.pid, front_pid)
         spiked, tally = spike(base, donate_path, args.donors, args.seconds)
         results["spike_cpu_seconds"] = cpu_used(
-            cpu_before, cpu_snapshot(site.process.pid, fake.pid)
+            cpu_before, cpu_snapshot(site.process.pid, fake.pid, front_pid)
         )
         results["spike"] = spiked
         results["donors"] = {
@@ -608,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         mailbox.stop()
         if site is not None:
             site.stop()
+        if front is not None:
+            front.stop()
         fake.terminate()
         fake.wait(timeout=10)
 
