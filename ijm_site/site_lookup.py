@@ -32,30 +32,31 @@ MAX_REMEMBERED = 32
 NOT_REMEMBERED = object()
 
 
-def _values(instance) -> tuple:
-    return tuple(getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields)
+def _row(instance) -> tuple:
+    """A model instance's class, field names and values: enough to build another one."""
+    names = [field.attname for field in type(instance)._meta.concrete_fields]
+    return type(instance), names, tuple(getattr(instance, name) for name in names)
 
 
-def _names(model) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+def _built(row):
+    model, names, values = row
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
 
 
 def _snapshot(site: Site | None):
     """The rows behind ``site`` (and its root page, when Wagtail fetched it with the site)."""
     if site is None:
         return None
-    root = site.root_page if Site.root_page.is_cached(site) else None
-    return _values(site), None if root is None else (type(root), _values(root))
+    return _row(site), _row(site.root_page) if Site.root_page.is_cached(site) else None
 
 
 def _rebuild(snapshot) -> Site | None:
     if snapshot is None:
         return None
-    site_values, root = snapshot
-    site = Site.from_db(DEFAULT_DB_ALIAS, _names(Site), site_values)
-    if root is not None:
-        model, values = root
-        site.root_page = model.from_db(DEFAULT_DB_ALIAS, _names(model), values)
+    site_row, root_row = snapshot
+    site = _built(site_row)
+    if root_row is not None:
+        site.root_page = _built(root_row)
     return site
 
 
@@ -88,15 +89,6 @@ class RememberedSites:
             if len(self._snapshots) >= MAX_REMEMBERED:
                 self._snapshots.clear()
             self._snapshots[key] = snapshot
-
-    def find(self, request) -> Site | None:
-        """The Site for ``request``, remembered or looked up (and then remembered)."""
-        key, generation = self.key(request), current_generation()
-        site = self.recall(key, generation)
-        if site is NOT_REMEMBERED:
-            site = Site._find_for_request(request)
-            self.remember(key, generation, site)
-        return site
 
     def forget(self) -> None:
         with self._lock:

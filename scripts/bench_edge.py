@@ -231,11 +231,7 @@ def main() -> None:
                     "FRONTEND_CACHE_URL": varnish.url,
                 }
                 environment.pop("DJANGO_SETTINGS_MODULE", None)
-                deadline = time.monotonic() + 30
-                while requests.get(f"{varnish.url}/robots.txt", timeout=5).status_code != 200:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("Varnish never saw the app server healthy")
-                    time.sleep(0.5)
+                varnish.wait_until_healthy()
                 crawl(varnish, workdir)
                 home_page(varnish, site)
                 publish(varnish, site, environment)

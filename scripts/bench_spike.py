@@ -477,15 +477,6 @@ def start_fake_stripe(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     sys.exit("the fake Stripe did not start")
 
 
-def wait_until_healthy(base: str, timeout: float = 30) -> None:
-    """Varnish answers 503 until its probe has seen the app server healthy."""
-    deadline = time.monotonic() + timeout
-    while request(base, "GET", "/robots.txt").status != 200:
-        if time.monotonic() > deadline:
-            sys.exit("Varnish never saw the app server healthy")
-        time.sleep(0.5)
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--donors", type=int, default=40)
@@ -599,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
             extra["FRONTEND_CACHE_URL"] = front.url
             site = ServedSite(workdir, extra, port=app_port)
             base = front.url
-            wait_until_healthy(base)
+            front.wait_until_healthy()
         else:
             site = ServedSite(workdir, extra)
             base = f"http://127.0.0.1:{site.port}"

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,6 +198,20 @@ class Varnish:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"varnishd did not listen on port {self.port} in {timeout} s")
+
+    def wait_until_healthy(self, timeout: float = 30) -> None:
+        """Varnish answers 503 until its probe has seen an app server healthy."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + PROBE_URL, timeout=5) as answer:  # noqa: S310 - loopback
+                    if answer.status == 200:
+                        return
+            except urllib.error.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("Varnish never saw the app server healthy")
+            time.sleep(0.5)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -41,22 +41,28 @@ def test_a_new_site_is_seen_at_once_and_a_deleted_one_forgotten(client, seeded_s
     assert response.context["page"].id == seeded_site.id
 
 
-def test_each_request_gets_its_own_site_and_root_page(rf, seeded_site):
-    from ijm_site.site_lookup import remembered_sites
+def _site_through_the_middleware(rf):
+    """The Site a view gets when it asks Wagtail, with SiteLookupMiddleware in front."""
+    from ijm_site.site_lookup import SiteLookupMiddleware
 
-    first = remembered_sites.find(rf.get("/"))
-    second = remembered_sites.find(rf.get("/"))
+    return SiteLookupMiddleware(Site.find_for_request)(rf.get("/"))
+
+
+def test_each_request_gets_its_own_site_and_root_page(rf, seeded_site):
+    first = _site_through_the_middleware(rf)  # looked up by Wagtail, then remembered
+    second = _site_through_the_middleware(rf)
     assert first == second  # the same row
     assert first is not second
     assert first.root_page is not second.root_page
-    first.root_page.title = "Changed by one request only"
-    assert second.root_page.title == seeded_site.title
-    assert remembered_sites.find(rf.get("/")).root_page.title == seeded_site.title
+    second.root_page.title = "Changed by one request only"
+    third = _site_through_the_middleware(rf)
+    assert third.root_page is not second.root_page
+    assert third.root_page.title == seeded_site.title
 
 
 def test_a_host_with_no_site_is_remembered_as_none_without_a_default(rf, seeded_site):
-    from ijm_site.site_lookup import remembered_sites
-
     Site.objects.all().delete()
-    assert remembered_sites.find(rf.get("/")) is None
-    assert remembered_sites.find(rf.get("/")) is None
+    assert _site_through_the_middleware(rf) is None
+    with CaptureQueriesContext(connection) as ctx:
+        assert _site_through_the_middleware(rf) is None
+    assert not [q for q in ctx.captured_queries if 'FROM "wagtailcore_site"' in q["sql"]]
