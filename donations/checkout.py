@@ -173,7 +173,7 @@ def start_checkout(
         session = _create_session(donation, params)
     except stripe_client.CheckoutCeilingReached as error:
         logger.info(
-            "checkout busy donation=%s: this second's Checkout Sessions are taken", donation.pk
+            "checkout busy donation=%s: no Checkout Session slot within the wait", donation.pk
         )
         raise CheckoutBusy("Stripe's ceiling reached") from error
     except stripe.RateLimitError as error:

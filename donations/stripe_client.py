@@ -42,37 +42,72 @@ RATE_LIMIT_PAUSES = (0.1, 0.2)
 
 Stripe sends no ``Stripe-Should-Retry`` with it, so the library does not retry by itself. Each
 refused try also costs Stripe's own answer time (hundreds of milliseconds), so two short pauses
-are all a donor who does get through can afford within a couple of seconds; the shared ceiling
-below keeps us from asking beyond Stripe's limit in the first place.
+are all a donor who does get through can afford within a couple of seconds; the paced slots
+below keep us from asking beyond Stripe's limit in the first place.
+"""
+
+CHECKOUT_QUEUE_SECONDS = 0.5
+"""How far ahead a donor may be given a slot to ask Stripe for their Checkout Session.
+
+A donor with a slot within this wait is carried through (the wait, Stripe's answer and ours stay
+well inside two seconds); one who would wait longer is told at once, form kept, to try again in a
+moment.
 """
 
 
 class CheckoutCeilingReached(Exception):
-    """This second's Checkout Sessions are all taken (``STRIPE_CHECKOUT_SESSIONS_PER_SECOND``)."""
+    """No Checkout Session slot is free within ``CHECKOUT_QUEUE_SECONDS``."""
 
 
-def take_checkout_slot() -> bool:
-    """One of this second's Checkout Sessions, counted where every worker process sees it.
+def checkout_slot_seconds(limit: int) -> float:
+    """The spacing of our Checkout Session creations under Stripe's limit of ``limit`` a second.
 
-    Stripe refuses beyond its limit per endpoint (25 a second by default), and only after its
-    usual answer time, so a donor past the ceiling would wait for a refusal and then for retries.
-    Counting our own creations in the shared rate-limit cache (Redis, or diskcache beside the
-    code) lets us tell that donor at once instead. A cache that cannot count lets the donor
-    through: Stripe's own 429 still stands behind it.
+    Stripe counts over any one second, not per calendar second: 25 at the end of one second and
+    25 at the start of the next would be refused, and each refusal costs a donor Stripe's answer
+    time and a retry. So creations are spaced evenly, ``limit - 1`` to the second: the one slot of
+    margin absorbs the jitter between the moment a slot begins and the moment Stripe counts the
+    request, so no one second ever holds more than ``limit``.
     """
-    ceiling = int(getattr(settings, "STRIPE_CHECKOUT_SESSIONS_PER_SECOND", 0) or 0)
-    if ceiling <= 0:
-        return True
+    return 1.0 / max(limit - 1, 1)
+
+
+def take_checkout_slot() -> float | None:
+    """When (a ``time.time()``) this request may ask Stripe for a Checkout Session; None when
+    every slot within ``CHECKOUT_QUEUE_SECONDS`` is taken.
+
+    The slots are counted where every worker process and app server sees them (Redis, or diskcache
+    beside the code): each is one key that ``add`` gives to exactly one request. One read finds
+    the free ones among the next few, so a busy moment costs a refused donor two round trips, not
+    one per slot. A cache that cannot count lets the donor through at once: Stripe's own 429
+    still stands behind it.
+    """
+    limit = int(getattr(settings, "STRIPE_CHECKOUT_SESSIONS_PER_SECOND", 0) or 0)
+    now = time.time()
+    if limit <= 0:
+        return now
+    spacing = checkout_slot_seconds(limit)
+    first = int(now / spacing) + 1  # the next slot to begin, so every send starts on a slot
+    count = max(1, int(CHECKOUT_QUEUE_SECONDS / spacing))
+    keys = {f"stripe-checkout-slot:{limit}:{n}": n for n in range(first, first + count)}
     store = caches[settings.RATELIMIT_USE_CACHE]
-    key = f"stripe-checkout-sessions:{int(time.time())}"
     try:
-        store.add(key, 0, timeout=5)
-        return store.incr(key) <= ceiling
-    except ValueError:  # the counter expired between add and incr: a new second began
-        return True
-    except Exception:  # noqa: BLE001 - the ceiling is a courtesy; Stripe enforces the real one
-        logger.warning("the Checkout Session ceiling could not be counted", exc_info=True)
-        return True
+        taken = store.get_many(list(keys))
+        for key, n in keys.items():
+            if key not in taken and store.add(key, 1, timeout=5):
+                return n * spacing
+    except Exception:  # noqa: BLE001 - the pace is a courtesy; Stripe enforces the real limit
+        logger.warning("the Checkout Session slots could not be counted", exc_info=True)
+        return now
+    return None
+
+
+def _wait_for_checkout_slot() -> None:
+    send_at = take_checkout_slot()
+    if send_at is None:
+        raise CheckoutCeilingReached
+    pause = send_at - time.time()
+    if pause > 0:
+        time.sleep(pause)
 
 
 _client: stripe.StripeClient | None = None
@@ -147,14 +182,16 @@ def create_checkout_session(params: dict, idempotency_key: str):
     """Create a Checkout Session, trying again briefly while Stripe answers 429 ``rate_limit``.
 
     Every try carries the same idempotency key, so however many tries it takes, one click opens
-    at most one session. When the pauses run out the last ``RateLimitError`` is raised; when this
-    second's ceiling is already reached, ``CheckoutCeilingReached`` before Stripe is asked.
+    at most one session. Each try waits for its slot (``take_checkout_slot``); when none is free
+    within ``CHECKOUT_QUEUE_SECONDS``, ``CheckoutCeilingReached`` is raised before Stripe is
+    asked. When the pauses run out the last ``RateLimitError`` is raised.
     """
     sessions = client().v1.checkout.sessions
     options = {"idempotency_key": idempotency_key}
-    if not take_checkout_slot():
-        raise CheckoutCeilingReached
     for attempt in range(len(RATE_LIMIT_PAUSES) + 1):
+        if attempt:
+            _pause_before_retry(attempt - 1)
+        _wait_for_checkout_slot()  # a try Stripe refused counts against its limit too
         try:
             return sessions.create(params=params, options=options)
         except stripe.RateLimitError as error:
@@ -165,7 +202,6 @@ def create_checkout_session(params: dict, idempotency_key: str):
                 attempt + 1,
                 request_id(error),
             )
-            _pause_before_retry(attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -449,8 +449,9 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
-# Stripe's default limit per API endpoint; past it a donor is told at once to try again in a
-# moment (donations/stripe_client.py). 0 leaves the counting to Stripe's own 429s.
+# Stripe's default limit per API endpoint, over any one second. Our creations are spaced
+# 1/(N - 1) s apart; a donor with no slot in the next half second is told at once to try again in
+# a moment (donations/stripe_client.py). 0 leaves the counting to Stripe's own 429s.
 STRIPE_CHECKOUT_SESSIONS_PER_SECOND = int(
     os.environ.get("STRIPE_CHECKOUT_SESSIONS_PER_SECOND", "25")
 )

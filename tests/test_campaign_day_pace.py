@@ -1,7 +1,9 @@
 """Campaign day: keeping pace under load (issue 8's figures).
 
-- Stripe's ceiling on Checkout Sessions is counted on our side, so a donor past it is told at
-  once, with their form kept, instead of waiting for Stripe's refusal and our retries.
+- Stripe's ceiling on Checkout Sessions is paced on our side: creations are spaced evenly so no
+  second holds more than Stripe allows, a donor waits briefly for their slot, and one past the
+  next half second's slots is told at once, with their form kept, instead of waiting for
+  Stripe's refusal and our retries.
 - Each process's SQLite writers take turns through a lock of their own, and every way a
   transaction ends hands the turn on.
 - With a shared page cache (Redis), each process keeps copies of the pages it serves: a hit reads
@@ -24,15 +26,29 @@ from ijm_site import page_cache
 from tests.conftest import visible_text
 from tests.test_donations_checkout import DONATE_URL, _gift
 
-# Stripe's ceiling, counted on our side ----------------------------------------------------------
+# Stripe's ceiling, paced on our side ------------------------------------------------------------
+
+
+class Clock:
+    """The Stripe client's clock: ``sleep`` moves it on instead of waiting."""
+
+    def __init__(self, now: float):
+        self.now = now
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 @pytest.fixture
-def one_second(monkeypatch):
-    """Every Checkout Session below is asked for within the same second, until it is moved on."""
-    now = [1_800_000_000.25]
-    monkeypatch.setattr(stripe_client.time, "time", lambda: now[0])
-    return now
+def clock(monkeypatch):
+    clock = Clock(1_800_000_000.25)
+    monkeypatch.setattr(stripe_client, "time", clock)
+    return clock
 
 
 def _give(client, gift: dict, address: str):
@@ -42,19 +58,52 @@ def _give(client, gift: dict, address: str):
 
 
 def _gifts_started(client, count: int) -> list[int]:
-    """The statuses of ``count`` gifts from as many donors within this second."""
+    """The statuses of ``count`` gifts from as many donors."""
     return [
         _give(client, _gift(client, email=f"donor{n}@example.com"), f"203.0.113.{n}").status_code
         for n in range(count)
     ]
 
 
-@pytest.mark.django_db
-def test_a_donor_past_this_seconds_ceiling_is_told_at_once_and_gets_through_the_next(
-    client, fake_stripe, donate_page, settings, one_second
+def test_checkout_sessions_are_spaced_so_no_one_second_holds_more_than_stripes_limit(
+    settings, clock
 ):
-    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 2
-    assert _gifts_started(client, 2) == [303, 303]
+    """Stripe counts over any one second. Slots one twenty-fourth of a second apart, each
+    beginning after the moment it is asked for, put at most 25 into any second, with one
+    slot's margin for the jitter of sending."""
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 25
+    asked_at = clock.now
+    slots = [stripe_client.take_checkout_slot() for _ in range(12)]
+    assert all(slot > asked_at for slot in slots)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
+    assert gaps == pytest.approx([1 / 24] * 11, abs=1e-6)
+    assert slots[-1] - asked_at <= stripe_client.CHECKOUT_QUEUE_SECONDS
+    assert stripe_client.take_checkout_slot() is None  # the next would wait too long
+
+    clock.now = slots[-1]  # once the wait has passed, the slots after it are free
+    assert stripe_client.take_checkout_slot() == pytest.approx(slots[-1] + 1 / 24, abs=1e-6)
+
+
+@pytest.mark.django_db
+def test_a_donor_waits_for_their_slot_then_asks_stripe_once(
+    client, fake_stripe, donate_page, settings, clock
+):
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 25
+    asked_at = clock.now
+    assert _gifts_started(client, 1) == [303]
+    [wait] = clock.slept
+    assert 0 < wait <= 1 / 24
+    assert clock.now > asked_at and clock.now * 24 == pytest.approx(round(clock.now * 24), abs=1e-3)
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
+
+
+@pytest.mark.django_db
+def test_a_donor_past_the_slots_is_told_at_once_and_gets_through_a_moment_later(
+    client, fake_stripe, donate_page, settings, clock
+):
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 25
+    while stripe_client.take_checkout_slot() is not None:  # others took the next half second
+        pass
 
     late = _gift(client, name="Ana Reyes", email="ana@example.com")
     refused = _give(client, late, "203.0.113.9")
@@ -63,21 +112,36 @@ def test_a_donor_past_this_seconds_ceiling_is_told_at_once_and_gets_through_the_
     assert "Many people are giving right now" in visible_text(html)
     assert 'value="Ana Reyes"' in html and 'value="ana@example.com"' in html
     assert f'value="{late["form_token"]}"' in html
-    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2  # Stripe was not asked
+    assert not clock.slept  # told at once, not after a wait
+    assert not fake_stripe.calls("POST", "/v1/checkout/sessions")  # Stripe was not asked
 
-    one_second[0] += 1
+    clock.now += 1
     again = _give(client, late, "203.0.113.9")
     assert again.status_code == 303
     assert Donation.objects.filter(donor_email="ana@example.com").count() == 1
-    assert len(fake_stripe.sessions) == 3
+    assert len(fake_stripe.sessions) == 1
+
+
+@pytest.mark.django_db
+def test_a_try_stripe_refused_waits_for_a_slot_of_its_own(
+    client, fake_stripe, donate_page, settings, clock
+):
+    settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 25
+    fake_stripe.fail_next(1, status=429)
+    assert _gifts_started(client, 1) == [303]
+    slot_waits = [wait for wait in clock.slept if wait <= 1 / 24]
+    assert len(slot_waits) >= 2  # the first try's slot, and after the pause a second one
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 2
+    assert len(fake_stripe.sessions) == 1
 
 
 @pytest.mark.django_db
 def test_without_a_ceiling_only_stripes_own_limit_counts(
-    client, fake_stripe, donate_page, settings, one_second
+    client, fake_stripe, donate_page, settings, clock
 ):
     settings.STRIPE_CHECKOUT_SESSIONS_PER_SECOND = 0
     assert _gifts_started(client, 4) == [303] * 4
+    assert not clock.slept
     assert len(fake_stripe.sessions) == 4
 
 
