@@ -6,11 +6,13 @@ and the ordering test in tests/e2e/test_production_server.py rely on.
 """
 
 import contextlib
+import gc
 import os
 import subprocess
 import sys
 import threading
 
+import gunicorn.config
 import pytest
 import stripe
 from django.conf import settings
@@ -79,6 +81,28 @@ class TestTheProductionServersBudget:
             DATABASE_URL="sqlite:////tmp/ijm-budget-check.sqlite3", WEB_THREADS="64"
         )
         assert result.returncode == 0, result.stderr
+
+
+class TestEachWorkersStartUpIsSetAside:
+    """A full collection walks every object it tracks while the worker's threads wait; what
+    start-up loaded lives as long as the worker, so gunicorn's hook freezes it."""
+
+    def test_gunicorn_runs_the_hook_and_a_full_collection_no_longer_walks_start_up(self):
+        from gunicorn.app.wsgiapp import WSGIApplication
+
+        application = WSGIApplication.__new__(WSGIApplication)
+        application.cfg = gunicorn.config.Config()
+        application.load_config_from_file(str(ROOT / "ijm_site" / "gunicorn_conf.py"))
+        gc.collect()
+        walked_before = len(gc.get_objects(generation=2))
+        assert walked_before > 50_000  # Django, Wagtail and the suite, loaded
+        assert gc.get_freeze_count() == 0
+        try:
+            application.cfg.post_worker_init(None)
+            assert gc.get_freeze_count() > walked_before * 0.9
+            assert len(gc.get_objects(generation=2)) < walked_before / 100
+        finally:
+            gc.unfreeze()
 
 
 class TestSQLiteUnderConcurrentWriters:
