@@ -512,6 +512,10 @@ def report(results: dict, args: argparse.Namespace) -> bool:
     print(f"{'checkout starts/s':<44} {'':>10} {donors['starts_per_s']:>10.1f}")
     print(f"{'donors answered kindly, form kept':<44} {'':>10} {donors['kind']:>10}")
     print(
+        f"{'tries Stripe refused (429), whole spike':<44} {'':>10} "
+        f"{donors['refused_by_stripe']:>10}"
+    )
+    print(
         f"{'donor wait, form to Stripe, p50 / p99 (s)':<44} {'':>10} "
         f"{donors['p50_s']:>4.2f} / {donors['p99_s']:.2f}"
     )
@@ -616,7 +620,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"spike: the same, with {args.donors} donors giving")
         cpu_before = cpu_snapshot(site.process.pid, fake.pid, front_pid)
+        refused_before = stripe_get(stripe_base, "/_fake/state")["rate_limited"]
         spiked, tally = spike(base, donate_path, args.donors, args.seconds)
+        refused_by_stripe = stripe_get(stripe_base, "/_fake/state")["rate_limited"] - refused_before
         results["spike_cpu_seconds"] = cpu_used(
             cpu_before, cpu_snapshot(site.process.pid, fake.pid, front_pid)
         )
@@ -625,6 +631,7 @@ def main(argv: list[str] | None = None) -> int:
             "started": len(tally.started),
             "starts_per_s": len(tally.started) / args.seconds,
             "kind": tally.kind,
+            "refused_by_stripe": refused_by_stripe,
             "p50_s": percentile(tally.started, 0.5),
             "p99_s": percentile(tally.started, 0.99),
             "errors": tally.errors,

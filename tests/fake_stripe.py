@@ -763,6 +763,7 @@ class FakeStripe:
                 "subscriptions": self.subscriptions,
                 "payment_intents": list(self.payment_intents),
                 "delivered": self.delivered,
+                "rate_limited": self.rate_limited,
             }
 
 
