@@ -54,6 +54,22 @@ def test_finance_and_superusers_see_waiting_and_failed_tasks_and_their_count(
     assert LISTING in home.text
 
 
+def test_the_portals_tasks_are_named_for_finance(client, django_user_model):
+    for path, args in [
+        ("donor_portal.tasks.send_sign_in_link", ["ana@example.com", "fil"]),
+        ("donor_portal.tasks.send_giving_statement", [7]),
+    ]:
+        DBTaskResult.objects.create(
+            task_path=path, args_kwargs={"args": args, "kwargs": {}}, backend_name=BACKEND,
+            queue_name="email", status="FAILED", run_after=timezone.now(),
+        )  # fmt: skip
+    login(client, django_user_model, "Finance")
+    listing = client.get(LISTING).text
+    assert "Sign-in link: ana@example.com" in listing
+    assert "Giving statement #7" in listing
+    assert "send_sign_in_link" not in listing and "send_giving_statement" not in listing
+
+
 def test_a_finished_task_is_not_listed(client, django_user_model, failed_task):
     failed_task.status = "SUCCESSFUL"
     failed_task.save()

@@ -14,6 +14,8 @@ TASK_LABELS = {
     "donations.tasks.send_receipt": gettext_lazy("Receipt for gift"),
     "donations.tasks.send_failed_payment_note": gettext_lazy("Failed-payment note for gift"),
     "ijm_site.taskqueue.mail.send_queued_email": gettext_lazy("Email"),
+    "donor_portal.tasks.send_sign_in_link": gettext_lazy("Sign-in link"),
+    "donor_portal.tasks.send_giving_statement": gettext_lazy("Giving statement"),
 }
 
 
@@ -52,7 +54,9 @@ def describe(row: DBTaskResult) -> str:
     if row.task_path.endswith("send_queued_email") and args:
         subject = QueuedEmail.objects.filter(pk=args[0]).values_list("subject", flat=True).first()
         return f"{label}: {subject}" if subject else str(label)
-    return f"{label} #{args[0]}" if args else str(label)
+    if not args:
+        return str(label)
+    return f"{label} #{args[0]}" if isinstance(args[0], int) else f"{label}: {args[0]}"
 
 
 def attempts(row: DBTaskResult) -> int:
