@@ -174,9 +174,6 @@ class DonationViewSet(ReadOnlyGiftViewSet):
         "erased_at",
     ]
 
-    def get_queryset(self, request):
-        return Donation.objects.select_related("recurring_gift")
-
 
 class RecurringGiftViewSet(ReadOnlyGiftViewSet):
     model = RecurringGift

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from donations.models import Donation, RecurringGift
@@ -220,3 +222,21 @@ def test_finance_finds_the_gifts_that_need_attention(finance, gifts, fake_stripe
 
 def test_the_dashboard_says_when_nothing_needs_attention(finance, gifts):
     assert "No gift needs attention." in visible_text(finance.get("/admin/").content.decode())
+
+
+def test_the_listing_and_its_export_cost_the_same_queries_for_four_gifts_or_forty(finance, gifts):
+    """Nothing a row shows (donor, amount, status, the monthly gift's id) reads another table."""
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert finance.get(url).status_code == 200
+        return len(captured)
+
+    few = queries(LISTING), queries(f"{LISTING}?export=csv")
+    monthly = gifts[1].recurring_gift
+    for n in range(36):
+        Donation.objects.create(
+            amount=2500, currency="USD", frequency="monthly", status="paid",
+            donor_name=f"Donor {n}", donor_email=f"donor{n}@example.com", recurring_gift=monthly,
+        )  # fmt: skip
+    assert (queries(LISTING), queries(f"{LISTING}?export=csv")) == few
