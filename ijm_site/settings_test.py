@@ -33,3 +33,9 @@ WHITENOISE_USE_FINDERS = True
 PAGE_CACHE_GENERATION_FILE = BASE_DIR / ".test-media" / "page-cache-generation"
 if "diskcache" in CACHES[RATELIMIT_USE_CACHE]["BACKEND"]:  # noqa: F405
     CACHES[RATELIMIT_USE_CACHE]["LOCATION"] = str(BASE_DIR / ".test-media" / "rate-limits")  # noqa: F405
+# A live server's request threads (pytest-django's live_server) close their connection after each
+# request: a thread that a keep-alive client (Varnish, Chromium) keeps waiting would otherwise
+# still hold a session when the PostgreSQL test database is dropped ("being accessed by other
+# users"). Tests' own requests through Django's client never close it.
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0
