@@ -6,6 +6,7 @@ and say how to install it.
 import os
 
 import pytest
+from django.db import connections
 
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from scripts.served_site import ROOT, ServedSite, free_port
@@ -78,6 +79,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # While Playwright's event loop runs in this thread, Django's connections live in a
+        # store of their own (asgiref keys them by that context): close them here, inside it, or
+        # their PostgreSQL sessions outlive the test database ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connections
 
 from pages.models import StoryIndexPage, StoryPage
 from pages.seed.loader import load_seed_content
@@ -30,6 +31,10 @@ def browser_page():
         page.set_default_timeout(20_000)
         yield page
         browser.close()
+        # While Playwright's event loop runs in this thread, Django's connections live in a
+        # store of their own (asgiref keys them by that context): close them here, inside it, or
+        # their PostgreSQL sessions outlive the test database ("being accessed by other users").
+        connections.close_all()
 
 
 def _publish(page):
