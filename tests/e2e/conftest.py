@@ -3,6 +3,7 @@ Chromium through Playwright. No browser is ever downloaded; without Chromium the
 and say how to install it.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -65,8 +66,9 @@ def served_site(tmp_path_factory, fake_stripe_server):
     site.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+@contextlib.contextmanager
+def launched_chromium():
+    """Debian's Chromium through Playwright, closed again with what this thread opened in it."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"Debian's Chromium is not installed at {CHROMIUM}. Install it with `make browser` "
@@ -77,12 +79,21 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright's event loop runs in this thread, Django's connections live in a
+            # store of their own (asgiref keys them by that context): close them here, inside
+            # it, or their PostgreSQL sessions outlive the test database ("being accessed by
+            # other users").
+            connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
-        # While Playwright's event loop runs in this thread, Django's connections live in a
-        # store of their own (asgiref keys them by that context): close them here, inside it, or
-        # their PostgreSQL sessions outlive the test database ("being accessed by other users").
-        connections.close_all()
 
 
 @pytest.fixture

@@ -5,11 +5,10 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connections
 
 from pages.models import StoryIndexPage, StoryPage
 from pages.seed.loader import load_seed_content
-from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import launched_chromium
 
 # serialized_rollback: the flush after a transactional test would otherwise take the data
 # migrations made (root page, groups, workflow) away from the tests that follow.
@@ -20,21 +19,11 @@ PASSWORD = "pw-moderator-123456"
 
 @pytest.fixture
 def browser_page():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's Chromium is needed: apt-get install -y chromium")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.set_default_timeout(20_000)
         yield page
-        browser.close()
-        # While Playwright's event loop runs in this thread, Django's connections live in a
-        # store of their own (asgiref keys them by that context): close them here, inside it, or
-        # their PostgreSQL sessions outlive the test database ("being accessed by other users").
-        connections.close_all()
 
 
 def _publish(page):
